@@ -1,0 +1,126 @@
+"""Builds the ASGI application from the registry: resource routes, token endpoint, health,
+OpenAPI and docs, JSON error pages; the database opens and closes with the app's lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import swagger_ui_bundle
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from coworkbill import jsonio, timeutil
+from coworkbill.auth import tokens
+from coworkbill.billing.resources import RESOURCES as BILLING
+from coworkbill.config import Settings, load_settings
+from coworkbill.db.database import make_database
+from coworkbill.directory.resources import RESOURCES as DIRECTORY
+from coworkbill.engine.openapi import openapi_document, swagger_html
+from coworkbill.engine.registry import Registry
+from coworkbill.engine.routes import json_response, resource_routes
+
+_HEALTH = jsonio.dumps({"status": "ok"})
+
+
+def build_registry() -> Registry:
+    return Registry([*DIRECTORY, *BILLING])
+
+
+async def health(request: Request) -> Response:
+    return Response(_HEALTH, media_type="application/json")
+
+
+async def ready(request: Request) -> Response:
+    try:
+        await request.app.state.db.fetchval(_SELECT_ONE)
+    except Exception:
+        return json_response({"status": "unavailable"}, 503)
+    return json_response({"status": "ok", "database": "ok"})
+
+
+async def token(request: Request) -> Response:
+    state = request.app.state
+    try:
+        form = tokens.parse_form(await request.body(), request.headers.get("content-type", ""))
+        body = await tokens.grant(
+            state.db,
+            state.settings,
+            form,
+            request.headers.get("client_id"),
+            timeutil.now_utc(),
+            verify=_verify,
+        )
+    except tokens.TokenError as err:
+        return json_response(err.body(), 400)
+    return json_response(body, 200, {"Cache-Control": "no-store"})
+
+
+async def _verify(password_hash: str, password: str) -> bool:
+    from coworkbill.auth.principal import verify_async
+
+    return await verify_async(password_hash, password)
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    status = getattr(exc, "status_code", 404)
+    messages = {
+        404: "No HTTP resource was found that matches the request URI.",
+        405: "The requested resource does not support this http method.",
+    }
+    message = messages.get(status, "An error has occurred.")
+    return json_response({"Status": status, "Message": message}, status)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or load_settings()
+    registry = build_registry()
+    spec = jsonio.dumps(openapi_document(registry))
+
+    async def openapi(request: Request) -> Response:
+        return Response(spec, media_type="application/json")
+
+    async def docs(request: Request) -> Response:
+        return HTMLResponse(swagger_html("/openapi.json", "/docs/static"))
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        db = make_database(settings.database_url, settings.pool_min, settings.pool_max)
+        await db.connect()
+        app.state.db = db
+        try:
+            yield
+        finally:
+            await db.close()
+
+    routes: list[BaseRoute] = [
+        Route("/health", health, methods=["GET"]),
+        Route("/ready", ready, methods=["GET"]),
+        Route("/api/token", token, methods=["POST"]),
+        Route("/openapi.json", openapi, methods=["GET"]),
+        Route("/docs", docs, methods=["GET"]),
+        Mount("/docs/static", StaticFiles(directory=Path(swagger_ui_bundle.swagger_ui_path))),
+    ]
+    for res in registry.values():
+        routes.extend(resource_routes(res))
+    handlers: dict[Any, Any] = {HTTPException: not_found}
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)
+    app.router.redirect_slashes = False  # several Nexudus clients do not follow redirects
+    app.state.settings = settings
+    app.state.registry = registry
+    return app
+
+
+def _select_one() -> Any:
+    import sqlalchemy as sa
+
+    return sa.select(sa.literal(1))
+
+
+_SELECT_ONE = _select_one()

@@ -1,0 +1,1 @@
+"""Users, password hashing, tokens, roles and business scoping."""

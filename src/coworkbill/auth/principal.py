@@ -1,0 +1,106 @@
+"""Who is calling: ``Authorization: Bearer <token>`` or ``Basic base64(email:password)``.
+
+Guarantees: an expired, revoked, malformed or unknown token, a wrong password and an inactive
+user all give ``None`` (the caller answers 401); argon2 runs off the event loop, and a Basic
+password already verified against the user's *current* hash is not hashed again.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+from datetime import datetime
+from typing import Any
+
+import anyio.to_thread
+import sqlalchemy as sa
+
+from coworkbill.auth.passwords import verify_password
+from coworkbill.auth.tables import tokens, users
+from coworkbill.auth.tokens import digest, split_token
+from coworkbill.db.database import Database, cached
+from coworkbill.engine.context import Principal
+
+_USER_COLS = (users.c.id, users.c.email, users.c.is_admin, users.c.roles, users.c.business_ids)
+_BY_TOKEN = cached(
+    sa.select(
+        *_USER_COLS,
+        users.c.active,
+        tokens.c.secret_hash,
+        tokens.c.expires_on,
+        tokens.c.revoked_on,
+    )
+    .join(users, users.c.id == tokens.c.user_id)
+    .where(tokens.c.id == sa.bindparam("id", type_=sa.Integer), tokens.c.kind == "access"),
+    "auth-token",
+)
+_BY_EMAIL = cached(
+    sa.select(*_USER_COLS, users.c.active, users.c.password_hash).where(
+        users.c.email == sa.bindparam("email", type_=sa.String)
+    ),
+    "auth-email",
+)
+# (user id, current hash, sha256(password)) triples already verified in this process.
+_verified: set[tuple[int, str, str]] = set()
+
+
+def principal_from(row: tuple[Any, ...]) -> Principal:
+    ids = json.loads(row[4] or "[]")
+    return Principal(
+        user_id=row[0],
+        email=row[1],
+        is_admin=bool(row[2]),
+        roles=frozenset(r.lower() for r in json.loads(row[3] or "[]")),
+        business_ids=None if row[2] or not ids else frozenset(int(i) for i in ids),
+    )
+
+
+async def verify_async(password_hash: str, password: str) -> bool:
+    return await anyio.to_thread.run_sync(verify_password, password_hash, password)
+
+
+async def from_bearer(db: Database, token: str, now: datetime) -> Principal | None:
+    parts = split_token(token)
+    if parts is None:
+        return None
+    row = await db.fetchrow(_BY_TOKEN, {"id": parts[0]})
+    if (
+        row is None
+        or not row[5]
+        or not hmac.compare_digest(row[6], digest(parts[1]))
+        or row[8] is not None
+        or row[7] <= now
+    ):
+        return None
+    return principal_from(row)
+
+
+async def from_basic(db: Database, encoded: str) -> Principal | None:
+    try:
+        email, _, password = base64.b64decode(encoded, validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    row = await db.fetchrow(_BY_EMAIL, {"email": email.strip().lower()})
+    if row is None or not row[5]:
+        return None
+    key = (row[0], row[6], hashlib.sha256(password.encode()).hexdigest())
+    if key not in _verified:
+        if not await verify_async(row[6], password):
+            return None
+        _verified.add(key)
+    return principal_from(row)
+
+
+async def authenticate(db: Database, header: str | None, now: datetime) -> Principal | None:
+    if not header:
+        return None
+    scheme, _, value = header.strip().partition(" ")
+    scheme = scheme.lower()
+    if scheme == "bearer":
+        return await from_bearer(db, value.strip(), now)
+    if scheme == "basic":
+        return await from_basic(db, value.strip())
+    return None

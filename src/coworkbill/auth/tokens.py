@@ -1,0 +1,158 @@
+"""``POST /api/token``: OAuth2 password and refresh-token grants, as Nexudus documents them.
+
+Guarantees: a token is ``<id>.<secret>`` and only the SHA-256 of the secret is stored; refresh
+tokens rotate on use (the used one and the client's older ones stop working); a new sign-in for
+a client id retires that client's earlier refresh tokens; every failure is HTTP 400
+``{"error", "error_description"}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qsl
+
+import sqlalchemy as sa
+
+from coworkbill.auth.tables import tokens, users
+from coworkbill.config import Settings
+from coworkbill.db.database import Database, Executor
+
+
+class TokenError(Exception):
+    def __init__(self, error: str, description: str) -> None:
+        super().__init__(description)
+        self.error, self.description = error, description
+
+    def body(self) -> dict[str, str]:
+        return {"error": self.error, "error_description": self.description}
+
+
+BAD_LOGIN = TokenError("invalid_grant", "The user name or password is incorrect.")
+BAD_REFRESH = TokenError("invalid_grant", "The refresh token is invalid or has expired.")
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def split_token(token: str) -> tuple[int, str] | None:
+    ident, _, secret = token.partition(".")
+    if not ident.isdigit() or not secret or len(ident) > 18:
+        return None
+    return int(ident), secret
+
+
+async def _issue(
+    conn: Executor, user_id: int, client_id: str, kind: str, now: datetime, seconds: int
+) -> str:
+    secret = secrets.token_urlsafe(32)
+    ident = await conn.fetchval(
+        sa.insert(tokens)
+        .values(
+            user_id=user_id,
+            kind=kind,
+            client_id=client_id,
+            secret_hash=digest(secret),
+            created_on=now,
+            expires_on=now + timedelta(seconds=seconds),
+        )
+        .returning(tokens.c.id)
+    )
+    return f"{ident}.{secret}"
+
+
+async def _retire_refresh(conn: Executor, user_id: int, client_id: str, now: datetime) -> None:
+    await conn.execute(
+        sa.update(tokens)
+        .where(
+            tokens.c.user_id == user_id,
+            tokens.c.client_id == client_id,
+            tokens.c.kind == "refresh",
+            tokens.c.revoked_on.is_(None),
+        )
+        .values(revoked_on=now)
+    )
+
+
+def parse_form(body: bytes, content_type: str) -> dict[str, str]:
+    if "application/x-www-form-urlencoded" not in content_type.lower():
+        raise TokenError("unsupported_grant_type", "The authorization grant type is not supported.")
+    try:
+        return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+    except UnicodeDecodeError:
+        raise TokenError("invalid_request", "The request body is not valid.") from None
+
+
+async def grant(
+    db: Database,
+    settings: Settings,
+    form: dict[str, str],
+    client_header: str | None,
+    now: datetime,
+    verify: Callable[[str, str], Awaitable[bool]],
+) -> dict[str, Any]:
+    grant_type = form.get("grant_type", "")
+    client_id = (form.get("client_id") or client_header or "").strip()
+    if grant_type == "password":
+        email = form.get("username", "").strip().lower()
+        password = form.get("password", "")
+        if not email or not password:
+            raise TokenError("invalid_request", "The user name and password are required.")
+        row = await db.fetchrow(
+            sa.select(users.c.id, users.c.password_hash, users.c.active).where(
+                users.c.email == email
+            )
+        )
+        if row is None or not row[2] or not await verify(row[1], password):
+            raise BAD_LOGIN
+        user_id, client_id = row[0], client_id or email
+        async with db.transaction() as conn:
+            await _retire_refresh(conn, user_id, client_id, now)
+            return await _pair(conn, settings, user_id, client_id, now)
+    if grant_type == "refresh_token":
+        parts = split_token(form.get("refresh_token", ""))
+        if parts is None:
+            raise BAD_REFRESH
+        async with db.transaction() as conn:
+            row = await conn.fetchrow(
+                sa.select(
+                    tokens.c.user_id,
+                    tokens.c.client_id,
+                    tokens.c.secret_hash,
+                    tokens.c.expires_on,
+                    tokens.c.revoked_on,
+                    users.c.active,
+                )
+                .join(users, users.c.id == tokens.c.user_id)
+                .where(tokens.c.id == parts[0], tokens.c.kind == "refresh")
+            )
+            if (
+                row is None
+                or not hmac.compare_digest(row[2], digest(parts[1]))
+                or row[4] is not None
+                or row[3] <= now
+                or not row[5]
+                or (client_id and client_id != row[1])
+            ):
+                raise BAD_REFRESH
+            await _retire_refresh(conn, row[0], row[1], now)
+            return await _pair(conn, settings, row[0], row[1], now)
+    raise TokenError("unsupported_grant_type", "The authorization grant type is not supported.")
+
+
+async def _pair(
+    conn: Executor, settings: Settings, user_id: int, client_id: str, now: datetime
+) -> dict[str, Any]:
+    access = await _issue(conn, user_id, client_id, "access", now, settings.access_token_seconds)
+    refresh = await _issue(conn, user_id, client_id, "refresh", now, settings.refresh_token_seconds)
+    return {
+        "access_token": access,
+        "token_type": "bearer",
+        "expires_in": settings.access_token_seconds,
+        "refresh_token": refresh,
+    }

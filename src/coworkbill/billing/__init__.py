@@ -1,0 +1,1 @@
+"""The billing domain: invoices, invoice lines, invoice history and payments."""

@@ -1,0 +1,271 @@
+"""Declarations of the billing entities: CoworkerInvoice and CoworkerInvoiceHistory
+(spec sections 2 and 4). The engine derives every route, filter and envelope from these."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coworkbill.billing import rules
+from coworkbill.billing.enums import PAYMENT_PROVIDER_NAMES, STORECOVE_STATUS
+from coworkbill.billing.tables import coworker_invoice_histories, coworker_invoices
+from coworkbill.directory.tables import businesses, countries, coworkers, currencies
+from coworkbill.engine.declare import den, local, own, ro
+from coworkbill.engine.fields import Field, Kind, Match
+from coworkbill.engine.fields import Req as R
+from coworkbill.engine.resource import Hooks, Join, Resource
+
+X = Match.EXACT
+
+# ----------------------------------------------------------------------------- CoworkerInvoice
+c = coworker_invoices.c
+cw = coworkers.alias("i_cw")
+biz = businesses.alias("i_biz")
+bt_country = countries.alias("i_bt_country")
+cur = currencies.alias("i_cur")
+tx_cur = currencies.alias("i_tx_cur")
+
+invoice = Resource(
+    name="CoworkerInvoice",
+    group="billing",
+    plural="coworkerinvoices",
+    table=coworker_invoices,
+    joins=[
+        Join(cw, c.coworker_id == cw.c.id),
+        Join(biz, c.business_id == biz.c.id),
+        Join(bt_country, c.bill_to_country_id == bt_country.c.id),
+        Join(cur, c.currency_id == cur.c.id),
+        Join(tx_cur, c.transaction_currency_id == tx_cur.c.id),
+    ],
+    fields=[
+        own(c.coworker_id, "CoworkerId", post=R.REQ, put=R.REQ, ref="Coworker"),
+        den(cw.c.full_name, "CoworkerFullName", "Coworker_FullName"),
+        den(
+            cw.c.regular_payment_contract_number,
+            "CoworkerRegularPaymentContractNumber",
+            "Coworker_RegularPaymentContractNumber",
+            match=X,
+        ),
+        den(
+            cw.c.regular_payment_provider,
+            "CoworkerRegularPaymentProvider",
+            "Coworker_RegularPaymentProvider",
+            names=PAYMENT_PROVIDER_NAMES,
+            ranged=False,
+        ),
+        den(cw.c.card_number, "CoworkerCardNumber", "Coworker_CardNumber", match=X),
+        den(
+            cw.c.go_cardless_contract_number,
+            "CoworkerGoCardlessContractNumber",
+            "Coworker_GoCardlessContractNumber",
+            match=X,
+        ),
+        den(
+            cw.c.enable_go_cardless_payments,
+            "CoworkerEnableGoCardlessPayments",
+            "Coworker_EnableGoCardlessPayments",
+        ),
+        den(cw.c.billing_email, "CoworkerBillingEmail", "Coworker_BillingEmail"),
+        den(
+            cw.c.notify_on_new_invoice, "CoworkerNotifyOnNewInvoice", "Coworker_NotifyOnNewInvoice"
+        ),
+        den(
+            cw.c.notify_on_new_payment, "CoworkerNotifyOnNewPayment", "Coworker_NotifyOnNewPayment"
+        ),
+        den(
+            cw.c.notify_on_failed_payment,
+            "CoworkerNotifyOnFailedPayment",
+            "Coworker_NotifyOnFailedPayment",
+        ),
+        den(
+            cw.c.do_not_process_invoices_automatically,
+            "CoworkerDoNotProcessInvoicesAutomatically",
+            "Coworker_DoNotProcessInvoicesAutomatically",
+        ),
+        den(cw.c.company_name, "CoworkerCompanyName", "Coworker_CompanyName"),
+        den(cw.c.team_names, "CoworkerTeamNames", "Coworker_TeamNames"),
+        own(c.business_id, "BusinessId", post=R.REQ, put=R.REQ, ref="Business"),
+        den(biz.c.name, "BusinessName", "Business_Name"),
+        own(
+            c.invoice_number,
+            "InvoiceNumber",
+            post=R.REQ,
+            put=R.REQ,
+            match=X,
+            allow_empty=True,
+            description="Unique within the business; empty on a draft, assigned on finalising.",
+        ),
+        own(c.payment_reference, "PaymentReference", match=X),
+        own(c.bill_to_name, "BillToName", post=R.REQ, put=R.REQ),
+        own(c.bill_to_address, "BillToAddress", post=R.REQ, put=R.REQ),
+        own(c.bill_to_city, "BillToCity", post=R.REQ, put=R.REQ),
+        own(c.bill_to_post_code, "BillToPostCode", post=R.REQ, put=R.REQ),
+        own(c.bill_to_phone, "BillToPhone"),
+        own(c.bill_to_fax, "BillToFax"),
+        own(c.bill_to_state, "BillToState"),
+        own(c.bill_to_country_id, "BillToCountryId", post=R.REQ, put=R.REQ, ref="Country"),
+        den(bt_country.c.name, "BillToCountryName", "BillToCountry_Name"),
+        den(
+            bt_country.c.two_digits_code,
+            "BillToCountryTwoDigitsCode",
+            "BillToCountry_TwoDigitsCode",
+            match=X,
+        ),
+        own(c.bill_to_bank_account, "BillToBankAccount"),
+        own(c.bill_to_tax_id_number, "BillToTaxIDNumber", match=X),
+        own(c.purchase_order, "PurchaseOrder"),
+        ro(c.description, "Description"),
+        ro(c.discount_amount, "DiscountAmount"),
+        own(c.due_date, "DueDate"),
+        own(c.invoice_from_date, "InvoiceFromDate"),
+        own(c.invoice_to_date, "InvoiceToDate"),
+        ro(c.total_amount, "TotalAmount"),
+        ro(c.paid_amount, "PaidAmount"),
+        own(c.transaction_total_amount, "TransactionTotalAmount", post=R.NO),
+        own(c.transaction_currency_id, "TransactionCurrencyId", ref="Currency"),
+        den(tx_cur.c.code, "TransactionCurrencyCode", "TransactionCurrency_Code", match=X),
+        own(c.transaction_exchange_rate, "TransactionExchangeRate", post=R.NO),
+        own(c.currency_id, "CurrencyId", post=R.REQ, put=R.REQ, ref="Currency"),
+        den(cur.c.code, "CurrencyCode", "Currency_Code", match=X),
+        ro(c.tax_amount, "TaxAmount"),
+        own(c.draft, "Draft"),
+        ro(c.void, "Void"),
+        ro(c.waiting_for_invoice_number, "WaitingForInvoiceNumber"),
+        ro(c.paid, "Paid"),
+        ro(c.sent, "Sent"),
+        ro(c.sent_on, "SentOn"),
+        own(c.paid_on, "PaidOn"),
+        ro(c.refunded, "Refunded"),
+        ro(c.xero_invoice_transfered, "XeroInvoiceTransfered"),
+        ro(c.xero_payment_transfered, "XeroPaymentTransfered"),
+        ro(c.quickbooks_invoice_transfered, "QuickbooksInvoiceTransfered"),
+        ro(c.quickbooks_payment_transfered, "QuickbooksPaymentTransfered"),
+        ro(c.moloni_invoice_transferred, "MoloniInvoiceTransferred"),
+        ro(c.moloni_payment_transferred, "MoloniPaymentTransferred"),
+        own(
+            c.storecove_invoice_status,
+            "StorecoveInvoiceStatus",
+            post=R.NO,
+            kind=Kind.ENUM,
+            choices=tuple(STORECOVE_STATUS),
+            ranged=False,
+        ),
+        ro(c.auto_transfer_to_storecove, "AutoTransferToStorecove"),
+        ro(c.storecove_unique_id, "StorecoveUniqueId", match=X),
+        ro(c.refunded_on, "RefundedOn"),
+        ro(c.credit_note, "CreditNote"),
+        ro(c.original_invoice_guid, "OriginalInvoiceGuid", match=X),
+        ro(c.contract_guid, "ContractGuid", match=X),
+        own(c.custom_data, "CustomData"),
+        ro(c.go_cardless_reference, "GoCardlessReference", match=X),
+        ro(c.spreedly_token, "SpreedlyToken", match=X),
+        ro(c.last_payment_attempt, "LastPaymentAttempt"),
+        own(c.billed, "Billed"),
+        own(c.do_not_apply_credit_automatically, "DoNotApplyCreditAutomatically"),
+        local("DueDateLocal", "DueDate"),
+        local("InvoiceFromDateLocal", "InvoiceFromDate"),
+        local("InvoiceToDateLocal", "InvoiceToDate"),
+        local("PaidOnLocal", "PaidOn"),
+        local("RefundedOnLocal", "RefundedOn"),
+        local("LastPaymentAttemptLocal", "LastPaymentAttempt"),
+        ro(c.received_amount, "ReceivedAmount"),
+        ro(c.credited_amount, "CreditedAmount"),
+        ro(c.refunded_amount, "RefundedAmount"),
+        ro(c.nex_kiosk_transaction_id, "NexKioskTransactionId", match=X),
+        ro(c.auto_transfer_to_xero_or_quick_books, "AutoTransferToXeroOrQuickBooks"),
+    ],
+    default_order="InvoiceNumber",
+    business=c.business_id,
+    timezone=biz.c.simple_time_zone_id,
+    label="InvoiceNumber",
+    can_delete=False,
+    hooks=Hooks(prepare=rules.prepare_invoice),
+    description="A customer invoice (or credit note).",
+)
+
+# ---------------------------------------------------------------------- CoworkerInvoiceHistory
+h = coworker_invoice_histories.c
+h_inv = coworker_invoices.alias("h_inv")
+h_cw = coworkers.alias("h_cw")
+h_biz = businesses.alias("h_biz")
+h_biz_cur = currencies.alias("h_biz_cur")
+SEED = "CoworkerInvoiceHistory"  # list records repeat related values under seed 004's keys
+
+
+def _via_invoice(expr: Any, name: str, path: str, **kw: Any) -> Field:
+    return den(expr, name, path, alt=True, alias_prefix=SEED, **kw)
+
+
+history = Resource(
+    name="CoworkerInvoiceHistory",
+    group="billing",
+    plural="coworkerinvoicehistories",
+    table=coworker_invoice_histories,
+    joins=[
+        Join(h_inv, h.coworker_invoice_id == h_inv.c.id),
+        Join(h_cw, h_inv.c.coworker_id == h_cw.c.id, parent=h_inv),
+        Join(h_biz, h_inv.c.business_id == h_biz.c.id, parent=h_inv),
+        Join(h_biz_cur, h_biz.c.currency_id == h_biz_cur.c.id, parent=h_biz),
+    ],
+    fields=[
+        own(
+            h.coworker_invoice_id,
+            "CoworkerInvoiceId",
+            post=R.REQ,
+            put=R.REQ,
+            ref="CoworkerInvoice",
+            list_aliases=("CoworkerInvoice",),
+        ),
+        _via_invoice(
+            h_inv.c.coworker_id,
+            "CoworkerInvoiceCoworkerId",
+            "CoworkerInvoice_Coworker_Id",
+            ranged=True,
+        ),
+        _via_invoice(
+            h_inv.c.business_id,
+            "CoworkerInvoiceBusinessId",
+            "CoworkerInvoice_Business_Id",
+            ranged=True,
+        ),
+        _via_invoice(
+            h_biz_cur.c.code,
+            "CoworkerInvoiceBusinessCurrencyCode",
+            "CoworkerInvoice_Business_Currency_Code",
+            match=X,
+        ),
+        _via_invoice(
+            h_cw.c.full_name, "CoworkerInvoiceCoworkerFullName", "CoworkerInvoice_Coworker_FullName"
+        ),
+        _via_invoice(
+            h_inv.c.total_amount, "CoworkerInvoiceTotalAmount", "CoworkerInvoice_TotalAmount"
+        ),
+        _via_invoice(
+            h_inv.c.invoice_number,
+            "CoworkerInvoiceInvoiceNumber",
+            "CoworkerInvoice_InvoiceNumber",
+            match=X,
+        ),
+        _via_invoice(
+            h_inv.c.bill_to_name, "CoworkerInvoiceBillToName", "CoworkerInvoice_BillToName"
+        ),
+        _via_invoice(h_inv.c.paid, "CoworkerInvoicePaid", "CoworkerInvoice_Paid"),
+        _via_invoice(h_inv.c.paid_on, "CoworkerInvoicePaidOn", "CoworkerInvoice_PaidOn"),
+        _via_invoice(h_inv.c.refunded, "CoworkerInvoiceRefunded", "CoworkerInvoice_Refunded"),
+        _via_invoice(
+            h_inv.c.refunded_on, "CoworkerInvoiceRefundedOn", "CoworkerInvoice_RefundedOn"
+        ),
+        _via_invoice(h_inv.c.due_date, "CoworkerInvoiceDueDate", "CoworkerInvoice_DueDate"),
+        _via_invoice(h_inv.c.draft, "CoworkerInvoiceDraft", "CoworkerInvoice_Draft"),
+        own(h.name, "Name", post=R.REQ, put=R.REQ),
+        own(h.description, "Description", post=R.REQ, put=R.REQ),
+        own(h.is_problem, "IsProblem"),
+        own(h.notify, "Notify"),
+    ],
+    default_order="CreatedOn",
+    business=h_inv.c.business_id,
+    label="Name",
+    hooks=Hooks(after_write=rules.notify_history),
+    description="An entry in an invoice's activity log.",
+)
+
+RESOURCES = [invoice, history]

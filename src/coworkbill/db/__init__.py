@@ -1,0 +1,1 @@
+"""Storage: table metadata, column types and the async executor over raw drivers."""

@@ -1,0 +1,1 @@
+"""Reference entities an invoice points at: countries, currencies, businesses and customers."""

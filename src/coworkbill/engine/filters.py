@@ -1,0 +1,213 @@
+"""The Nexudus query grammar -> SQL: ``{Entity}_{Field}`` filters (also through related records),
+``from_``/``to_`` ranges, ``page``/``size``/``orderBy``/``dir``.
+
+Guarantees: parameter names match case-insensitively; unknown parameters are ignored; empty
+values are ignored; every unparseable value becomes a 400 naming the parameter; ranges include
+both bounds (a date-only ``to_`` bound includes that whole day); ``*Local`` filters are read in
+each business's own time zone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from coworkbill import timeutil
+from coworkbill.engine.errors import FieldProblem, ValidationError
+from coworkbill.engine.fields import Field, Kind, Match, Problem, parse_decimal
+from coworkbill.engine.resource import FilterSpec, Resource
+
+DEFAULT_SIZE = 25
+MAX_SIZE = 1000
+_ASC = {"asc", "ascending", "1", "0"}
+_DESC = {"desc", "descending", "-1"}
+_LIKE_ESCAPE = re.compile(r"([\\%_])")
+
+
+@dataclass
+class ListQuery:
+    page: int
+    size: int
+    order_field: Field
+    order_expr: Any
+    direction: int  # 1 ascending, -1 descending
+    where: list[Any]
+
+
+def read_expr(res: Resource, f: Field) -> Any:
+    """The SQL expression a field sorts and filters by."""
+    if f.local_of is not None:
+        return res.by_name[f.local_of].expr
+    if f.expr is not None:
+        return f.expr
+    if f.name == "ToStringText" and res.label:
+        return res.by_name[res.label].expr
+    return res.id_col
+
+
+def _int(text: str) -> int:
+    try:
+        v = int(text.strip())
+    except ValueError:
+        raise Problem("is not a valid integer") from None
+    if not -(2**63) <= v < 2**63:
+        raise Problem("is out of range")
+    return v
+
+
+def parse_id_list(text: str) -> list[int]:
+    """``[1,2,3]`` (brackets optional, maybe URL-decoded already) -> ids."""
+    inner = text.strip()
+    if inner.startswith("[") and inner.endswith("]"):
+        inner = inner[1:-1]
+    parts = [p for p in (x.strip() for x in inner.split(",")) if p]
+    if not parts:
+        raise Problem("is not a valid list of ids")
+    return [_int(p) for p in parts]
+
+
+def _bool(text: str) -> bool:
+    t = text.strip().lower()
+    if t in ("true", "1"):
+        return True
+    if t in ("false", "0"):
+        return False
+    raise Problem("is not a valid boolean")
+
+
+def _next_day_text(text: str) -> str:
+    d = date.fromisoformat(text.strip()[:10])
+    return (d + timedelta(days=1)).isoformat()
+
+
+def _instant_bounds(text: str, zone: Any) -> tuple[datetime, datetime, bool]:
+    """[start, end) an equality on ``text`` covers: a whole day for a date, else one second."""
+    try:
+        start, is_date = timeutil.parse(text, zone)
+        if is_date:
+            end = timeutil.parse(_next_day_text(text), zone)[0]
+        else:
+            end = start + timedelta(seconds=1)
+    except ValueError:
+        raise Problem("is not a valid date") from None
+    return start, end, is_date
+
+
+def _date_condition(expr: Any, mode: str, text: str, zone: Any) -> Any:
+    start, end, is_date = _instant_bounds(text, zone)
+    if mode == "eq":
+        return sa.and_(expr >= start, expr < end)
+    if mode == "from":
+        return expr >= start
+    return expr < end if is_date else expr <= start
+
+
+def _condition(res: Resource, spec: FilterSpec, text: str, zones: list[str | None]) -> Any:
+    f, mode = spec.field, spec.mode
+    expr = read_expr(res, f)
+    k = f.kind
+    if k in (Kind.INT, Kind.ENUM):
+        if mode == "eq" and text.strip().startswith("["):
+            return expr.in_(parse_id_list(text))
+        by_name = {n.lower(): i for i, n in (f.names or {}).items()}
+        v: Any = by_name[text.strip().lower()] if text.strip().lower() in by_name else _int(text)
+    elif k is Kind.DECIMAL:
+        v = parse_decimal(text)
+    elif k is Kind.BOOL:
+        return expr == _bool(text)
+    elif k is Kind.DATETIME:
+        if f.local_of is None or res.timezone is None:
+            return _date_condition(expr, mode, text, timeutil.zone(None))
+        parts = []
+        for z in zones:
+            in_zone = res.timezone == z if z is not None else res.timezone.is_(None)
+            parts.append(sa.and_(in_zone, _date_condition(expr, mode, text, timeutil.zone(z))))
+        return sa.or_(*parts) if parts else sa.false()
+    elif f.match is Match.CONTAINS:
+        pattern = "%" + _LIKE_ESCAPE.sub(r"\\\1", text) + "%"
+        return expr.ilike(pattern, escape="\\")
+    else:
+        return sa.func.lower(expr) == text.lower()
+    if mode == "from":
+        return expr >= v
+    if mode == "to":
+        return expr <= v
+    return expr == v
+
+
+def _page_number(params: dict[str, tuple[str, str]], problems: list[FieldProblem]) -> int:
+    name, text = params.get("page", ("page", ""))
+    if not text.strip():
+        return 1
+    try:
+        page = _int(text)
+    except Problem as p:
+        problems.append(FieldProblem(name, text, p.message))
+        return 1
+    if page < 1:
+        problems.append(FieldProblem(name, text, "must be greater than or equal to 1"))
+    return page
+
+
+def _page_size(params: dict[str, tuple[str, str]], problems: list[FieldProblem]) -> int:
+    name, text = params.get("size", ("size", ""))
+    if not text.strip():
+        return DEFAULT_SIZE
+    try:
+        size = _int(text)
+    except Problem as p:
+        problems.append(FieldProblem(name, text, p.message))
+        return DEFAULT_SIZE
+    if size <= 0:
+        return DEFAULT_SIZE
+    return min(size, MAX_SIZE)
+
+
+async def parse_list_query(
+    res: Resource,
+    params: dict[str, tuple[str, str]],
+    zones: Callable[[], Awaitable[list[str | None]]],
+) -> ListQuery:
+    """``params`` maps lower-cased names to (name as sent, value)."""
+    problems: list[FieldProblem] = []
+    page = _page_number(params, problems)
+    size = _page_size(params, problems)
+
+    name, text = params.get("orderby", ("orderBy", ""))
+    order_field = res.by_name[res.default_order]
+    if text.strip():
+        found = res.by_lower.get(text.strip().lower())
+        if found is None or found.kind is Kind.OBJECT:
+            problems.append(FieldProblem(name, text, "is not a valid field to order by"))
+        else:
+            order_field = found
+
+    name, text = params.get("dir", ("dir", ""))
+    direction = 1
+    if text.strip():
+        t = text.strip().lower()
+        if t in _DESC:
+            direction = -1
+        elif t not in _ASC:
+            problems.append(FieldProblem(name, text, "must be ascending or descending"))
+
+    where: list[Any] = []
+    zone_list: list[str | None] | None = None
+    for key, (sent, value) in params.items():
+        spec = res.filters.get(key)
+        if spec is None or not value.strip():
+            continue
+        if spec.field.local_of is not None and zone_list is None:
+            zone_list = await zones()
+        try:
+            where.append(_condition(res, spec, value, zone_list or []))
+        except Problem as p:
+            problems.append(FieldProblem(sent, value, p.message))
+    if problems:
+        raise ValidationError(problems)
+    return ListQuery(page, size, order_field, read_expr(res, order_field), direction, where)

@@ -1,0 +1,190 @@
+"""Reads: get one, get many, list pages, visibility checks; rows to wire records.
+
+Guarantees: one statement per read (the page query selects exactly the declared columns and
+joins; the id page is taken first with just the joins its filters need, so deep pages do not
+materialise what they skip); records the caller's businesses do not cover are never returned;
+the order is total (ties break on Id ascending); lists carry every field of the get-one record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.sql.util import find_tables
+
+from coworkbill import timeutil
+from coworkbill.db.database import Executor, cached
+from coworkbill.engine import envelopes
+from coworkbill.engine.context import Ctx, Principal
+from coworkbill.engine.errors import NotFound
+from coworkbill.engine.fields import reader
+from coworkbill.engine.filters import ListQuery
+from coworkbill.engine.resource import Resource
+
+Record = dict[str, Any]
+
+
+class Serializer:
+    """Precomputed row -> record conversion for one resource."""
+
+    def __init__(self, res: Resource) -> None:
+        self.res = res
+        index = {f.name: i for i, f in enumerate(res.read_fields)}
+        steps: list[tuple[str, int, Callable[[Any], Any] | None, str | None, Any]] = []
+        for f in res.fields:
+            if f.expr is not None:
+                steps.append((f.name, index[f.name], reader(f), None, None))
+            elif f.local_of is not None:
+                steps.append((f.name, index[f.local_of], None, "local", None))
+            else:
+                steps.append((f.name, -1, None, "compute", f.compute))
+        self.steps = steps
+        self.aliases = [(a, f.name) for f in res.fields for a in f.list_aliases]
+
+    def __call__(self, row: tuple[Any, ...], listing: bool = False) -> Record:
+        zone = row[self.res.timezone_index] if self.res.timezone_index >= 0 else None
+        rec: Record = {}
+        raw_dates: dict[int, Any] = {}
+        for name, i, conv, special, fn in self.steps:
+            if special is None:
+                rec[name] = conv(row[i]) if conv is not None else row[i]
+                raw_dates[i] = row[i]
+            elif special == "local":
+                rec[name] = timeutil.fmt_local(row[i], zone)
+            else:
+                rec[name] = fn(rec) if fn is not None else None
+        if listing:
+            for alias, name in self.aliases:
+                rec[alias] = rec[name]
+        return rec
+
+
+_serializers: dict[int, Serializer] = {}
+
+
+def serializer(res: Resource) -> Serializer:
+    s = _serializers.get(id(res))
+    if s is None:
+        s = _serializers[id(res)] = Serializer(res)
+    return s
+
+
+def scope_clause(res: Resource, who: Principal) -> Any:
+    if res.business is None or who.business_ids is None:
+        return None
+    if not who.business_ids:
+        return sa.false()
+    return res.business.in_(sorted(who.business_ids))
+
+
+def _one_stmt(res: Resource) -> Any:
+    stmt = (
+        sa.select(*res.select_exprs)
+        .select_from(res.full_from())
+        .where(res.id_col == sa.bindparam("id", type_=sa.Integer))
+    )
+    return cached(stmt, ("one", res.name))
+
+
+async def fetch_row(ex: Executor, res: Resource, ident: int) -> tuple[Any, ...] | None:
+    return await ex.fetchrow(_one_stmt(res), {"id": ident})
+
+
+def visible(res: Resource, row: tuple[Any, ...], who: Principal) -> bool:
+    if res.business_index < 0:
+        return True
+    return who.sees_business(row[res.business_index])
+
+
+async def get_one(ctx: Ctx, res: Resource, ident: int, ex: Executor | None = None) -> Record:
+    row = await fetch_row(ex or ctx.db, res, ident)
+    if row is None or not visible(res, row, ctx.principal):
+        raise NotFound(res.name, ident)
+    return serializer(res)(row)
+
+
+async def get_many(ctx: Ctx, res: Resource, ids: list[int]) -> list[Record]:
+    if not ids:
+        return []
+    stmt = sa.select(*res.select_exprs).select_from(res.full_from()).where(res.id_col.in_(ids))
+    scope = scope_clause(res, ctx.principal)
+    if scope is not None:
+        stmt = stmt.where(scope)
+    rows = await ctx.db.fetch(stmt)
+    ser = serializer(res)
+    by_id = {r[0]: r for r in rows}  # Id is always the first read field
+    return [ser(by_id[i]) for i in dict.fromkeys(ids) if i in by_id]
+
+
+async def is_visible(ex: Executor, who: Principal, res: Resource, ident: int) -> bool:
+    """Whether record ``ident`` exists and ``who`` may see it (used to validate references)."""
+    if res.business is None:
+        stmt = cached(
+            sa.select(res.id_col).where(res.id_col == sa.bindparam("id", type_=sa.Integer)),
+            ("exists", res.name),
+        )
+        return await ex.fetchval(stmt, {"id": ident}) is not None
+    aliases = set(find_tables(res.business, include_aliases=True))
+    stmt = cached(
+        sa.select(res.business)
+        .select_from(res.join_chain(aliases))
+        .where(res.id_col == sa.bindparam("id", type_=sa.Integer)),
+        ("owner", res.name),
+    )
+    row = await ex.fetchrow(stmt, {"id": ident})
+    return row is not None and who.sees_business(row[0])
+
+
+async def zones(ctx: Ctx, res: Resource) -> list[str | None]:
+    if res.timezone is None:
+        return [None]
+    rows = await ctx.db.fetch(sa.select(res.timezone).distinct())
+    return [r[0] for r in rows] + [None]
+
+
+async def list_page(ctx: Ctx, res: Resource, q: ListQuery) -> Record:
+    where = list(q.where)
+    scope = scope_clause(res, ctx.principal)
+    if scope is not None:
+        where.append(scope)
+    direction = q.order_expr.asc().nulls_first() if q.direction > 0 else q.order_expr.desc()
+    if q.direction < 0:
+        direction = direction.nulls_last()
+    order = [direction] if q.order_expr is res.id_col else [direction, res.id_col.asc()]
+    if q.order_expr is res.id_col and q.direction < 0:
+        order = [res.id_col.desc()]
+    aliases: set[Any] = set()
+    for clause in [*where, q.order_expr]:
+        aliases.update(find_tables(clause, include_aliases=True))
+    frm = res.join_chain(aliases)
+    total = await ctx.db.fetchval(sa.select(sa.func.count()).select_from(frm).where(*where))
+    offset = (q.page - 1) * q.size
+    records: list[Record] = []
+    if total and offset < total:
+        ids = (
+            sa.select(res.id_col)
+            .select_from(frm)
+            .where(*where)
+            .order_by(*order)
+            .limit(q.size)
+            .offset(offset)
+            .correlate(None)
+        )
+        stmt = (
+            sa.select(*res.select_exprs)
+            .select_from(res.full_from())
+            .where(res.id_col.in_(ids))
+            .order_by(*order)
+        )
+        ser = serializer(res)
+        records = [ser(r, listing=True) for r in await ctx.db.fetch(stmt)]
+    return envelopes.page(
+        records,
+        page=q.page,
+        size=q.size,
+        total=int(total or 0),
+        order_field=q.order_field.name,
+        direction=q.direction,
+    )

@@ -1,0 +1,174 @@
+"""The ``Resource`` declaration: what one Nexudus entity is, as data.
+
+A declaration names the table, the fields (own and copied from related records through declared
+joins), the business a record belongs to, its time zone, its hooks and commands. Everything the
+engine serves (routes, filters, sorting, validation, OpenAPI) is derived from it here, once, at
+start-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from coworkbill.engine.fields import Field, Kind, Match, Req
+
+if TYPE_CHECKING:
+    from coworkbill.engine.commands import Command
+    from coworkbill.engine.context import WriteCtx
+
+
+@dataclass(frozen=True, eq=False)
+class Join:
+    """A LEFT OUTER JOIN of ``alias`` on ``on``; ``parent`` is the alias it hangs from, if any."""
+
+    alias: Any
+    on: Any
+    parent: Any = None
+
+
+Hook = Callable[["WriteCtx"], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Hooks:
+    prepare: Hook | None = None  # before INSERT/UPDATE: domain rules, may raise ValidationError
+    after_write: Hook | None = None  # after INSERT/UPDATE, same transaction
+    before_delete: Hook | None = None  # may raise Refused / ValidationError
+    after_delete: Hook | None = None
+
+
+@dataclass(eq=False)
+class Resource:
+    name: str
+    group: str  # "billing", "spaces", "sys"
+    plural: str  # "coworkerinvoicehistories"
+    table: sa.Table
+    fields: list[Field]
+    joins: list[Join] = field(default_factory=list)
+    default_order: str = "Id"
+    business: Any = None  # expression giving the owning business id (None: global data)
+    timezone: Any = None  # expression giving the business's IANA time zone
+    label: str | None = None  # field shown as ToStringText
+    can_create: bool = True
+    can_update: bool = True
+    can_delete: bool = True
+    commands: list[Command] = field(default_factory=list)
+    hooks: Hooks = field(default_factory=Hooks)
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        self.fields = self.fields + base_fields(self)
+        self.by_name = {f.name: f for f in self.fields}
+        self.by_lower = {f.name.lower(): f for f in self.fields}
+        for f in self.fields:
+            for alias in f.list_aliases:
+                self.by_lower.setdefault(alias.lower(), f)
+        self.main = self.table
+        self.id_col = self.table.c.id
+        # Read layout: the selected expressions, then hidden business and zone columns.
+        self.read_fields = [f for f in self.fields if f.expr is not None]
+        self.select_exprs = [f.expr.label(f"c{i}") for i, f in enumerate(self.read_fields)]
+        self.business_index = self.timezone_index = -1
+        extra = len(self.select_exprs)
+        if self.business is not None:
+            self.select_exprs.append(self.business.label("_business"))
+            self.business_index, extra = extra, extra + 1
+        if self.timezone is not None:
+            self.select_exprs.append(self.timezone.label("_zone"))
+            self.timezone_index = extra
+        self.writable = [f for f in self.fields if f.writable]
+        self.filters = build_filters(self)
+
+    @property
+    def path(self) -> str:
+        return f"/api/{self.group}/{self.plural}"
+
+    def join_chain(self, aliases: set[Any]) -> Any:
+        """FROM clause holding the main table and just the joins ``aliases`` need."""
+        need = set(aliases)
+        for j in reversed(self.joins):  # parents are declared before their children
+            if j.alias in need and j.parent is not None:
+                need.add(j.parent)
+        frm: Any = self.table
+        for j in self.joins:
+            if j.alias in need:
+                frm = frm.outerjoin(j.alias, j.on)
+        return frm
+
+    def full_from(self) -> Any:
+        return self.join_chain({j.alias for j in self.joins})
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    field: Field
+    mode: str  # "eq" | "from" | "to"
+
+
+def build_filters(res: Resource) -> dict[str, FilterSpec]:
+    out: dict[str, FilterSpec] = {}
+    for f in res.fields:
+        names = [f"{res.name}_{n}" for n in f.filters] + list(f.bare_filters)
+        for n in names:
+            out[n.lower()] = FilterSpec(f, "eq")
+            if f.ranged:
+                out[f"from_{n}".lower()] = FilterSpec(f, "from")
+                out[f"to_{n}".lower()] = FilterSpec(f, "to")
+    return out
+
+
+def _is_new(rec: dict[str, Any]) -> bool:
+    return bool(rec.get("CreatedOn") == rec.get("UpdatedOn"))
+
+
+def base_fields(res: Resource) -> list[Field]:
+    """The fields every Nexudus record carries (spec section 1.3), derived from base columns."""
+    t = res.table
+    label = res.label
+
+    def to_string(rec: dict[str, Any]) -> Any:
+        v = rec.get(label) if label else None
+        return None if v is None else str(v)
+
+    fields = [
+        Field("Id", Kind.INT, t.c.id, filters=("Id",), bare_filters=("Id",), nullable=False),
+        Field(
+            "UniqueId", Kind.GUID, t.c.unique_id, filters=("UniqueId",), bare_filters=("UniqueId",)
+        ),
+        Field("CreatedOn", Kind.DATETIME, t.c.created_on, filters=("CreatedOn",), ranged=True),
+        Field("UpdatedOn", Kind.DATETIME, t.c.updated_on, filters=("UpdatedOn",), ranged=True),
+        Field("UpdatedBy", Kind.STR, t.c.updated_by, filters=("UpdatedBy",)),
+        Field("IsNew", Kind.BOOL, compute=_is_new),
+        Field(
+            "SystemId",
+            Kind.STR,
+            t.c.system_id,
+            column="system_id",
+            post=Req.OPT,
+            put=Req.OPT,
+            filters=("SystemId",),
+            max_length=4000,
+            description="Free-form data for integrations; only the API sees or sets it.",
+        ),
+        Field("ToStringText", Kind.STR, compute=to_string),
+        Field("LocalizationDetails", Kind.OBJECT, compute=lambda rec: None),
+        Field("CustomFields", Kind.OBJECT, compute=lambda rec: None),
+    ]
+    if res.timezone is not None:
+        fields.append(
+            Field(
+                "CreatedOnLocal",
+                Kind.DATETIME,
+                local_of="CreatedOn",
+                filters=("CreatedOnLocal",),
+                ranged=True,
+            )
+        )
+    return fields
+
+
+__all__ = ["FilterSpec", "Hooks", "Join", "Match", "Resource"]

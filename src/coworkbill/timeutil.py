@@ -1,0 +1,80 @@
+"""Date-time parsing and formatting on the wire.
+
+Guarantees: every instant leaves as UTC ``YYYY-MM-DDTHH:MM:SSZ``; ``*Local`` twins leave as
+``YYYY-MM-DDTHH:MM:SS`` in the business's zone (UTC when the zone is unknown); any ISO 8601
+form comes in (date only, no seconds, fractions, ``Z`` or an offset) and is held to whole seconds.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, tzinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+_ISO = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?"
+    r"\s*(Z|z|[+-]\d{2}:?\d{2})?$"
+)
+
+
+@lru_cache(maxsize=512)
+def zone(name: str | None) -> tzinfo:
+    if not name:
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def is_valid_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def parse(value: str, local_zone: tzinfo = UTC) -> tuple[datetime, bool]:
+    """Parse an ISO 8601 string to an aware UTC instant (whole seconds).
+
+    Returns the instant and whether the text was a bare date. A value without an offset is read
+    in ``local_zone``. Raises ``ValueError`` for anything else.
+    """
+    m = _ISO.match(value.strip())
+    if not m:
+        raise ValueError(value)
+    y, mo, d, hh, mi, ss, _frac, off = m.groups()
+    naive = datetime(int(y), int(mo), int(d), int(hh or 0), int(mi or 0), int(ss or 0))
+    if off is None:
+        aware = naive.replace(tzinfo=local_zone)
+    elif off in ("Z", "z"):
+        aware = naive.replace(tzinfo=UTC)
+    else:
+        sign = 1 if off[0] == "+" else -1
+        digits = off[1:].replace(":", "")
+        delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        aware = (naive - sign * delta).replace(tzinfo=UTC)
+    return aware.astimezone(UTC), hh is None
+
+
+def fmt_utc(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def fmt_local(value: datetime | None, zone_name: str | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(zone(zone_name)).strftime("%Y-%m-%dT%H:%M:%S")
