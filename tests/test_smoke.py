@@ -22,6 +22,7 @@ def test_token_then_create_and_read_history(client: TestClient, api: Api) -> Non
     assert got["Name"] == "Invoice sent"
     assert got["CoworkerInvoiceId"] == inv
     page = bearer.get(
-        "/api/billing/coworkerinvoicehistories", {"CoworkerInvoiceHistory_CoworkerInvoice": inv}
+        "/api/billing/coworkerinvoicehistories",
+        {"CoworkerInvoiceHistory_CoworkerInvoice": inv, "CoworkerInvoiceHistory_Name": "sent"},
     ).json()
     assert [rec["Id"] for rec in page["Records"]] == [hid]

@@ -18,13 +18,14 @@ from starlette.staticfiles import StaticFiles
 
 from coworkbill import jsonio, timeutil
 from coworkbill.auth import tokens
+from coworkbill.billing import downloads
 from coworkbill.billing.resources import RESOURCES as BILLING
 from coworkbill.config import Settings, load_settings
 from coworkbill.db.database import make_database
 from coworkbill.directory.resources import RESOURCES as DIRECTORY
 from coworkbill.engine.openapi import openapi_document, swagger_html
 from coworkbill.engine.registry import Registry
-from coworkbill.engine.routes import json_response, resource_routes
+from coworkbill.engine.routes import internal_error, json_response, log, resource_routes
 
 _HEALTH = jsonio.dumps({"status": "ok"})
 
@@ -59,6 +60,9 @@ async def token(request: Request) -> Response:
         )
     except tokens.TokenError as err:
         return json_response(err.body(), 400)
+    except Exception:
+        log.exception("unhandled error on POST /api/token")
+        return internal_error()
     return json_response(body, 200, {"Cache-Control": "no-store"})
 
 
@@ -75,7 +79,8 @@ async def not_found(request: Request, exc: Exception) -> Response:
         405: "The requested resource does not support this http method.",
     }
     message = messages.get(status, "An error has occurred.")
-    return json_response({"Status": status, "Message": message}, status)
+    body = {"Status": status, "Message": message, "Value": None, "Errors": None}
+    return json_response({**body, "WasSuccessful": False}, status)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -106,6 +111,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/openapi.json", openapi, methods=["GET"]),
         Route("/docs", docs, methods=["GET"]),
         Mount("/docs/static", StaticFiles(directory=Path(swagger_ui_bundle.swagger_ui_path))),
+        Route("/downloads/{token}", downloads.download, methods=["GET"]),
     ]
     for res in registry.values():
         routes.extend(resource_routes(res))

@@ -51,7 +51,17 @@ def parse(value: str, local_zone: tzinfo = UTC) -> tuple[datetime, bool]:
     if not m:
         raise ValueError(value)
     y, mo, d, hh, mi, ss, _frac, off = m.groups()
-    naive = datetime(int(y), int(mo), int(d), int(hh or 0), int(mi or 0), int(ss or 0))
+    try:
+        return _to_utc(
+            datetime(int(y), int(mo), int(d), int(hh or 0), int(mi or 0), int(ss or 0)),
+            off,
+            local_zone,
+        ), hh is None
+    except OverflowError:  # e.g. year 1 with a positive offset
+        raise ValueError(value) from None
+
+
+def _to_utc(naive: datetime, off: str | None, local_zone: tzinfo) -> datetime:
     if off is None:
         aware = naive.replace(tzinfo=local_zone)
     elif off in ("Z", "z"):
@@ -61,7 +71,7 @@ def parse(value: str, local_zone: tzinfo = UTC) -> tuple[datetime, bool]:
         digits = off[1:].replace(":", "")
         delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
         aware = (naive - sign * delta).replace(tzinfo=UTC)
-    return aware.astimezone(UTC), hh is None
+    return aware.astimezone(UTC)
 
 
 def fmt_utc(value: datetime | None) -> str | None:

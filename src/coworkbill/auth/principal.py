@@ -83,6 +83,8 @@ async def from_basic(db: Database, encoded: str) -> Principal | None:
         email, _, password = base64.b64decode(encoded, validate=True).decode().partition(":")
     except (binascii.Error, UnicodeDecodeError):
         return None
+    if "\x00" in email:  # no user has one, and PostgreSQL refuses it in a bind
+        return None
     row = await db.fetchrow(_BY_EMAIL, {"email": email.strip().lower()})
     if row is None or not row[5]:
         return None

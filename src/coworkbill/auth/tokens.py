@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from coworkbill.auth.tables import tokens, users
 from coworkbill.config import Settings
 from coworkbill.db.database import Database, Executor
+from coworkbill.db.metadata import SHORT
 
 
 class TokenError(Exception):
@@ -34,17 +35,27 @@ class TokenError(Exception):
 
 BAD_LOGIN = TokenError("invalid_grant", "The user name or password is incorrect.")
 BAD_REFRESH = TokenError("invalid_grant", "The refresh token is invalid or has expired.")
+BAD_CLIENT = TokenError("invalid_request", "The client_id is not valid.")
 
 
 def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+MAX_ID = 2**31 - 1  # token ids are 32-bit integer columns; PostgreSQL refuses larger binds
+
+
 def split_token(token: str) -> tuple[int, str] | None:
     ident, _, secret = token.partition(".")
-    if not ident.isdigit() or not secret or len(ident) > 18:
+    if not ident.isascii() or not ident.isdigit() or not secret or len(ident) > 10:
         return None
-    return int(ident), secret
+    value = int(ident)
+    return (value, secret) if 0 < value <= MAX_ID else None
+
+
+def _storable(text: str) -> bool:
+    """Whether a text can be bound to a SHORT column: PostgreSQL rejects NUL and over-long text."""
+    return "\x00" not in text and len(text) <= SHORT
 
 
 async def _issue(
@@ -98,11 +109,15 @@ async def grant(
 ) -> dict[str, Any]:
     grant_type = form.get("grant_type", "")
     client_id = (form.get("client_id") or client_header or "").strip()
+    if not _storable(client_id):
+        raise BAD_CLIENT
     if grant_type == "password":
         email = form.get("username", "").strip().lower()
         password = form.get("password", "")
         if not email or not password:
             raise TokenError("invalid_request", "The user name and password are required.")
+        if not _storable(email):
+            raise BAD_LOGIN
         row = await db.fetchrow(
             sa.select(users.c.id, users.c.password_hash, users.c.active).where(
                 users.c.email == email

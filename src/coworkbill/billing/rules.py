@@ -1,18 +1,263 @@
-"""Billing rules the write hooks call; plain functions over a ``WriteCtx``."""
+"""Billing rules the write hooks call: numbering on finalisation, totals after every line
+change, payment state after every ledger change, and the history entries those changes write.
+All of it runs inside the write's own transaction."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
+import sqlalchemy as sa
+
+from coworkbill.billing import history, numbering, service, totals
+from coworkbill.billing.enums import STORECOVE_STATUS
+from coworkbill.billing.tables import coworker_invoice_lines
 from coworkbill.engine.context import WriteCtx
+from coworkbill.engine.errors import Refused, ValidationError
 
 log = logging.getLogger("coworkbill.notifications")
+L = coworker_invoice_lines
+
+
+def actor(w: WriteCtx) -> service.Actor:
+    return service.Actor(w.ctx.principal.email, w.ctx.now)
+
+
+def changed_fields(w: WriteCtx) -> list[str]:
+    if w.existing is None:
+        return []
+    return [
+        f.name
+        for f in w.resource.writable
+        if f.column in w.values and w.values[f.column] != w.existing.get(f.column)
+    ]
+
+
+# ------------------------------------------------------------------------------ invoices
 
 
 async def prepare_invoice(w: WriteCtx) -> None:
-    # An empty number is "none yet": stored as NULL so drafts never collide on uniqueness.
-    if w.values.get("invoice_number") == "":
-        w.values["invoice_number"] = None
+    v = w.values
+    if v.get("invoice_number") == "":
+        v["invoice_number"] = None  # "none yet": NULL never collides on uniqueness
+    if w.existing is not None and w.existing["void"]:
+        raise Refused("A void invoice cannot be changed.")
+    business_id = int(v["business_id"])
+    number = v.get("invoice_number")
+    if number is not None and await numbering.number_taken(w.conn, business_id, number, w.id):
+        raise ValidationError.one("InvoiceNumber", "is already used by another invoice", number)
+    if not v.get("draft") and number is None:
+        v["invoice_number"] = await numbering.next_number(w.conn, business_id)
+        w.notes["numbered"] = v["invoice_number"]
+
+
+async def after_invoice_write(w: WriteCtx) -> None:
+    assert w.id is not None
+    inv = await service.lock_invoice(w.conn, w.id)
+    assert inv is not None
+    await service.recompute(w.conn, inv, actor(w))
+    a, number = actor(w), w.values.get("invoice_number")
+    if w.op == "create":
+        label = number or "(draft)"
+        await history.record(
+            w.conn, w.id, "Invoice created", f"Invoice {label} created.", by=a.email, now=a.now
+        )
+        return
+    assert w.existing is not None
+    if w.existing["draft"] and not w.values.get("draft"):
+        await history.record(
+            w.conn,
+            w.id,
+            "Invoice finalised",
+            f"Invoice finalised with number {number}.",
+            by=a.email,
+            now=a.now,
+        )
+    elif "numbered" in w.notes:
+        await history.record(
+            w.conn,
+            w.id,
+            "Invoice numbered",
+            f"Invoice number {number} assigned.",
+            by=a.email,
+            now=a.now,
+        )
+    status = w.values.get("storecove_invoice_status")
+    if status != w.existing.get("storecove_invoice_status"):
+        name = STORECOVE_STATUS.get(status, "none") if status is not None else "none"
+        await history.record(
+            w.conn,
+            w.id,
+            "E-invoicing status changed",
+            f"Storecove status is now {name}.",
+            by=a.email,
+            now=a.now,
+            is_problem=status in (2, 4),
+        )
+    rest = [n for n in changed_fields(w) if n not in ("Draft", "StorecoveInvoiceStatus")]
+    if rest:
+        await history.record(
+            w.conn,
+            w.id,
+            "Invoice updated",
+            "Changed: " + ", ".join(rest) + ".",
+            by=a.email,
+            now=a.now,
+        )
+
+
+# --------------------------------------------------------------------------------- lines
+
+
+async def _editable_invoice(w: WriteCtx, invoice_id: int) -> dict[str, Any]:
+    inv = await service.lock_invoice(w.conn, invoice_id)
+    assert inv is not None, "references were checked"
+    if inv["void"]:
+        raise Refused("Lines of a void invoice cannot be changed.")
+    if inv["paid"]:
+        raise Refused("Lines of a paid invoice cannot be changed.")
+    return inv
+
+
+async def prepare_line(w: WriteCtx) -> None:
+    v = w.values
+    inv = await _editable_invoice(w, v["coworker_invoice_id"])
+    w.notes["invoice"] = inv
+    if w.existing is not None and w.existing["coworker_invoice_id"] != inv["id"]:
+        w.notes["previous"] = await _editable_invoice(w, w.existing["coworker_invoice_id"])
+    places = int(inv["places"])
+    v["sub_total"] = totals.round_money(v["sub_total"], places)
+    v["tax_amount"] = totals.line_tax(v["sub_total"], v["tax_rate"], places)
+    if w.op == "create":
+        top = await w.conn.fetchval(
+            sa.select(sa.func.max(L.c.position)).where(L.c.coworker_invoice_id == inv["id"])
+        )
+        v["position"] = (top or 0) + 1
+
+
+async def after_line_write(w: WriteCtx) -> None:
+    inv, a = w.notes["invoice"], actor(w)
+    await service.recompute(w.conn, inv, a)
+    if "previous" in w.notes:
+        await service.recompute(w.conn, w.notes["previous"], a)
+    amount = service.money(w.values["sub_total"], inv)
+    text = f"{w.values['description']}: {w.values['quantity']} x, {amount} net"
+    if w.op == "create":
+        await history.record(w.conn, inv["id"], "Line added", text, by=a.email, now=a.now)
+    else:
+        changed = ", ".join(changed_fields(w)) or "nothing"
+        await history.record(
+            w.conn,
+            inv["id"],
+            "Line changed",
+            f"{text} (changed: {changed}).",
+            by=a.email,
+            now=a.now,
+        )
+
+
+async def before_line_delete(w: WriteCtx) -> None:
+    assert w.existing is not None
+    w.notes["invoice"] = await _editable_invoice(w, w.existing["coworker_invoice_id"])
+
+
+async def after_line_delete(w: WriteCtx) -> None:
+    assert w.existing is not None
+    inv, a = w.notes["invoice"], actor(w)
+    await service.recompute(w.conn, inv, a)
+    await history.record(
+        w.conn,
+        inv["id"],
+        "Line removed",
+        f"{w.existing['description']}: {service.money(w.existing['sub_total'], inv)} net.",
+        by=a.email,
+        now=a.now,
+    )
+
+
+# ------------------------------------------------------------------------ ledger entries
+
+
+async def _payable(w: WriteCtx, invoice_id: int) -> dict[str, Any]:
+    inv = await service.lock_invoice(w.conn, invoice_id)
+    assert inv is not None, "references were checked"
+    return inv
+
+
+async def prepare_ledger(w: WriteCtx) -> None:
+    v = w.values
+    if v.get("transaction_date") is None:
+        v["transaction_date"] = w.ctx.now
+    invoice_id = v.get("coworker_invoice_id")
+    if invoice_id is not None:
+        inv = await _payable(w, invoice_id)
+        if inv["business_id"] != v["business_id"] or inv["coworker_id"] != v["coworker_id"]:
+            raise ValidationError.one(
+                "CoworkerInvoiceId", "belongs to another business or customer", invoice_id
+            )
+        if inv["void"] and (w.existing is None or w.existing["coworker_invoice_id"] != invoice_id):
+            raise Refused("A void invoice cannot take payments.")
+        w.notes["invoice"] = inv
+    old = w.existing["coworker_invoice_id"] if w.existing is not None else None
+    if old is not None and old != invoice_id:
+        w.notes["previous"] = await _payable(w, old)
+
+
+async def after_ledger_write(w: WriteCtx) -> None:
+    a = actor(w)
+    credit = w.values.get("credit")
+    for key in ("invoice", "previous"):
+        inv = w.notes.get(key)
+        if inv is None:
+            continue
+        before = inv.get("paid_amount")
+        await service.recompute(w.conn, inv, a)
+        if key == "invoice" and w.op == "create" and credit:
+            name = "Payment received" if credit > 0 else "Payment reversed"
+            await history.record(
+                w.conn,
+                inv["id"],
+                name,
+                f"{service.money(abs(credit), inv)}; paid so far "
+                f"{service.money(inv['paid_amount'], inv)}.",
+                by=a.email,
+                now=a.now,
+            )
+        elif inv.get("paid_amount") != before:
+            await history.record(
+                w.conn,
+                inv["id"],
+                "Payment changed",
+                f"Paid so far {service.money(inv['paid_amount'], inv)}.",
+                by=a.email,
+                now=a.now,
+            )
+
+
+async def before_ledger_delete(w: WriteCtx) -> None:
+    assert w.existing is not None
+    invoice_id = w.existing["coworker_invoice_id"]
+    if invoice_id is not None:
+        w.notes["invoice"] = await _payable(w, invoice_id)
+
+
+async def after_ledger_delete(w: WriteCtx) -> None:
+    inv = w.notes.get("invoice")
+    if inv is None:
+        return
+    a = actor(w)
+    await service.recompute(w.conn, inv, a)
+    await history.record(
+        w.conn,
+        inv["id"],
+        "Payment removed",
+        f"Paid so far {service.money(inv['paid_amount'], inv)}.",
+        by=a.email,
+        now=a.now,
+    )
+
+
+# ------------------------------------------------------------------------------- history
 
 
 async def notify_history(w: WriteCtx) -> None:

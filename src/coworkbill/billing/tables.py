@@ -180,3 +180,15 @@ coworker_ledger_entries = sa.Table(
     sa.Column("payment_provider", sa.Integer, nullable=True),
 )
 sa.Index("ix_coworker_ledger_entries_invoice", coworker_ledger_entries.c.coworker_invoice_id)
+
+# Short-lived downloads (printed invoices): only the digest of the link's secret is stored.
+downloads = sa.Table(
+    "downloads",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("secret_hash", sa.String(64), nullable=False),
+    sa.Column("invoice_ids", sa.String(LONG), nullable=False),
+    sa.Column("created_by", sa.String(SHORT), nullable=False),
+    sa.Column("created_on", UTCDateTime(), nullable=False),
+    sa.Column("expires_on", UTCDateTime(), nullable=False),
+)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, Protocol
 
+import asyncpg
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import asyncpg as pg_asyncpg
 from sqlalchemy.dialects.sqlite import pysqlite
@@ -31,6 +32,12 @@ from sqlalchemy.sql import ClauseElement
 from sqlalchemy.types import TypeDecorator
 
 Row = tuple[Any, ...]
+
+
+class IntegrityViolation(Exception):
+    """A constraint the database enforces was violated (a safety net behind the domain checks)."""
+
+
 Proc = Callable[[Any], Any] | None
 _EXPANDED = re.compile(r"_\d+$")
 
@@ -151,14 +158,15 @@ class SqliteConn(_Base):
 
     async def fetch(self, stmt: ClauseElement, params: dict[str, Any] | None = None) -> list[Row]:
         c = self.compiled(stmt, getattr(stmt, "_cb_key", None))
-        cur = self._con.execute(c.sql, c.args(params))
-        if cur.description is None:
-            return []
-        return [c.row(r) for r in cur.fetchall()]
+        try:
+            cur = self._con.execute(c.sql, c.args(params))
+            raw = cur.fetchall() if cur.description is not None else []
+        except sqlite3.IntegrityError as err:
+            raise IntegrityViolation(str(err)) from err
+        return [c.row(r) for r in raw]
 
     async def execute(self, stmt: ClauseElement, params: dict[str, Any] | None = None) -> None:
-        c = self.compiled(stmt, getattr(stmt, "_cb_key", None))
-        self._con.execute(c.sql, c.args(params))
+        await self.fetch(stmt, params)
 
 
 class SqliteDatabase(SqliteConn):
@@ -208,11 +216,18 @@ class PgConn(_Base):
 
     async def fetch(self, stmt: ClauseElement, params: dict[str, Any] | None = None) -> list[Row]:
         c = self.compiled(stmt, getattr(stmt, "_cb_key", None))
-        return [c.row(r) for r in await self._con.fetch(c.sql, *c.args(params))]
+        try:
+            rows = await self._con.fetch(c.sql, *c.args(params))
+        except asyncpg.IntegrityConstraintViolationError as err:
+            raise IntegrityViolation(str(err)) from err
+        return [c.row(r) for r in rows]
 
     async def execute(self, stmt: ClauseElement, params: dict[str, Any] | None = None) -> None:
         c = self.compiled(stmt, getattr(stmt, "_cb_key", None))
-        await self._con.execute(c.sql, *c.args(params))
+        try:
+            await self._con.execute(c.sql, *c.args(params))
+        except asyncpg.IntegrityConstraintViolationError as err:
+            raise IntegrityViolation(str(err)) from err
 
 
 class PgDatabase(PgConn):
@@ -224,8 +239,6 @@ class PgDatabase(PgConn):
         self._con = None
 
     async def connect(self) -> None:
-        import asyncpg
-
         self._con = await asyncpg.create_pool(
             self.dsn, min_size=self.min_size, max_size=self.max_size
         )

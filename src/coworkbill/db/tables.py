@@ -6,6 +6,7 @@ from coworkbill.billing.tables import (
     coworker_invoice_lines,
     coworker_invoices,
     coworker_ledger_entries,
+    downloads,
 )
 from coworkbill.db.metadata import metadata
 from coworkbill.directory.tables import businesses, countries, coworkers, currencies
@@ -19,6 +20,7 @@ __all__ = [
     "coworker_ledger_entries",
     "coworkers",
     "currencies",
+    "downloads",
     "metadata",
     "tokens",
     "users",

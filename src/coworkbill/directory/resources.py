@@ -129,7 +129,7 @@ coworker = Resource(
     business=c.invoicing_business_id,
     timezone=cw_business.c.simple_time_zone_id,
     label="FullName",
-    hooks=Hooks(prepare=rules.prepare_coworker),
+    hooks=Hooks(prepare=rules.prepare_coworker, before_delete=rules.before_coworker_delete),
     description="A customer (member or company) that invoices bill.",
 )
 

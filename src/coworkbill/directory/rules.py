@@ -42,3 +42,15 @@ async def default_business(w: WriteCtx) -> int:
     if found is None:
         raise ValidationError.one("InvoicingBusinessId", "is a required field")
     return int(found)
+
+
+async def before_coworker_delete(w: WriteCtx) -> None:
+    from coworkbill.billing.tables import coworker_invoices, coworker_ledger_entries
+    from coworkbill.engine.errors import Refused
+
+    for table in (coworker_invoices, coworker_ledger_entries):
+        used = await w.conn.fetchval(
+            sa.select(table.c.id).where(table.c.coworker_id == w.id).limit(1)
+        )
+        if used is not None:
+            raise Refused("A customer with invoices or ledger entries cannot be deleted.")

@@ -32,6 +32,7 @@ class CommandRun:
     id: int
     record: dict[str, Any]  # the stored row, column key -> value
     params: dict[str, Any]  # parameter name -> value, as sent
+    ids: list[int] = field(default_factory=list)  # every Id, for commands that run once
 
 
 @dataclass
@@ -55,7 +56,7 @@ class Command:
     display_in_grid: bool = False
     icon: str | None = None
     listed: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
+    once: bool = False  # run a single time over all Ids (e.g. one zip of several PDFs)
 
     def descriptor(self) -> dict[str, Any]:
         return {
@@ -133,8 +134,27 @@ async def _run_one(
         return await cmd.run(CommandRun(ctx, conn, res, ident, record, params))
 
 
+async def _run_once(
+    ctx: Ctx, res: Resource, cmd: Command, ids: list[int], params: dict[str, Any]
+) -> dict[str, Any]:
+    try:
+        async with ctx.db.transaction() as conn:
+            first: dict[str, Any] = {}
+            for ident in ids:
+                record = await load_current(ctx, conn, res, ident)
+                first = first or record
+            out = await cmd.run(CommandRun(ctx, conn, res, ids[0], first, params, ids))
+    except (Refused, NotFound) as err:
+        return envelopes.action(err.message, None, ctx.now, ctx.principal.email, successful=False)
+    return envelopes.action(
+        out.message, out.value, ctx.now, ctx.principal.email, redirect_url=out.redirect_url
+    )
+
+
 async def run_command(ctx: Ctx, res: Resource, body: Any) -> dict[str, Any]:
     cmd, ids, params = _parse_body(res, body)
+    if cmd.once:
+        return await _run_once(ctx, res, cmd, ids, params)
     results: list[dict[str, Any]] = []
     last: Outcome | None = None
     for ident in ids:

@@ -97,9 +97,21 @@ class Unauthorized(ApiError):
         return {"Message": "Authorization has been denied for this request."}
 
 
-class Refused(Exception):
-    """A domain rule refuses an action on a record; commands answer 200 with WasSuccessful false."""
+class Refused(ApiError):
+    """A domain rule refuses an action on a record in its current state. Commands answer it
+    with HTTP 200 and ``WasSuccessful: false``; plain writes answer HTTP 400."""
+
+    status = 400
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "Status": 400,
+            "Message": self.message,
+            "Value": None,
+            "Errors": None,
+            "WasSuccessful": False,
+        }

@@ -147,6 +147,8 @@ def coerce(field: Field, raw: Any, zone: Any = None) -> Any:
             raise Problem("is not a valid string")
         if field.max_length is not None and len(raw) > field.max_length:
             raise Problem(f"must be at most {field.max_length} characters long")
+        if "\x00" in raw:  # PostgreSQL text cannot hold NUL; refuse it on both databases
+            raise Problem("must not contain NUL characters")
         return raw
     raise Problem(INVALID)
 
@@ -181,11 +183,17 @@ def reader(field: Field) -> Callable[[Any], Any]:
         return number_out
     if field.kind is Kind.BOOL:
         return _bool_out
+    if field.allow_empty:
+        return _empty_out  # a required string not set yet reads as "" (the documented blank)
     return _identity
 
 
 def _identity(v: Any) -> Any:
     return v
+
+
+def _empty_out(v: Any) -> Any:
+    return "" if v is None else v
 
 
 def _bool_out(v: Any) -> bool | None:

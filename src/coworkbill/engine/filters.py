@@ -13,13 +13,22 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
 import sqlalchemy as sa
 
 from coworkbill import timeutil
 from coworkbill.engine.errors import FieldProblem, ValidationError
-from coworkbill.engine.fields import Field, Kind, Match, Problem, parse_decimal
+from coworkbill.engine.fields import (
+    INVALID,
+    MAX_DECIMAL,
+    Field,
+    Kind,
+    Match,
+    Problem,
+    parse_decimal,
+)
 from coworkbill.engine.resource import FilterSpec, Resource
 
 DEFAULT_SIZE = 25
@@ -47,6 +56,9 @@ def read_expr(res: Resource, f: Field) -> Any:
         return f.expr
     if f.name == "ToStringText" and res.label:
         return res.by_name[res.label].expr
+    if f.name == "IsNew":
+        t = res.table.c
+        return sa.case((t.created_on == t.updated_on, 1), else_=0)
     return res.id_col
 
 
@@ -71,6 +83,32 @@ def parse_id_list(text: str) -> list[int]:
     return [_int(p) for p in parts]
 
 
+def _column_int(expr: Any, v: int) -> int:
+    """An integer the column can hold; a wider one would fail in the driver (a 500 on asyncpg)."""
+    bits = 63 if isinstance(getattr(expr, "type", None), sa.BigInteger) else 31
+    if not -(2**bits) <= v < 2**bits:
+        raise Problem("is out of range")
+    return v
+
+
+def _decimal_condition(expr: Any, f: Field, mode: str, text: str) -> Any:
+    """Stored numbers sit on the column's grid, so a finer bound is rounded onto it (an equality
+    with it matches nothing) rather than handed to the driver, which rejects it."""
+    v = parse_decimal(text)
+    if abs(v) >= MAX_DECIMAL:
+        raise Problem("is out of range")
+    step = Decimal(1).scaleb(-getattr(getattr(expr, "type", None), "scale", f.scale))
+    if v != v.quantize(step, rounding=ROUND_FLOOR):
+        if mode == "eq":
+            return sa.false()
+        v = v.quantize(step, rounding=ROUND_CEILING if mode == "from" else ROUND_FLOOR)
+    if mode == "from":
+        return expr >= v
+    if mode == "to":
+        return expr <= v
+    return expr == v
+
+
 def _bool(text: str) -> bool:
     t = text.strip().lower()
     if t in ("true", "1"):
@@ -85,39 +123,47 @@ def _next_day_text(text: str) -> str:
     return (d + timedelta(days=1)).isoformat()
 
 
-def _instant_bounds(text: str, zone: Any) -> tuple[datetime, datetime, bool]:
-    """[start, end) an equality on ``text`` covers: a whole day for a date, else one second."""
+def _instant_bounds(text: str, zone: Any) -> tuple[datetime, datetime | None, bool]:
+    """[start, end) an equality on ``text`` covers: a whole day for a date, else one second;
+    ``end`` is None when it would fall past the last representable instant."""
     try:
         start, is_date = timeutil.parse(text, zone)
+    except (ValueError, OverflowError):
+        raise Problem("is not a valid date") from None
+    try:
         if is_date:
-            end = timeutil.parse(_next_day_text(text), zone)[0]
+            end: datetime | None = timeutil.parse(_next_day_text(text), zone)[0]
         else:
             end = start + timedelta(seconds=1)
-    except ValueError:
-        raise Problem("is not a valid date") from None
+    except (ValueError, OverflowError):
+        end = None  # the bound is the last representable day: nothing lies after it
     return start, end, is_date
 
 
 def _date_condition(expr: Any, mode: str, text: str, zone: Any) -> Any:
     start, end, is_date = _instant_bounds(text, zone)
-    if mode == "eq":
-        return sa.and_(expr >= start, expr < end)
     if mode == "from":
         return expr >= start
-    return expr < end if is_date else expr <= start
+    if mode == "to" and not is_date:
+        return expr <= start
+    upper = expr.is_not(None) if end is None else expr < end
+    return upper if mode == "to" else sa.and_(expr >= start, upper)
 
 
 def _condition(res: Resource, spec: FilterSpec, text: str, zones: list[str | None]) -> Any:
     f, mode = spec.field, spec.mode
     expr = read_expr(res, f)
     k = f.kind
+    if "\x00" in text:  # no stored text holds NUL, and PostgreSQL rejects it as a parameter
+        raise Problem(INVALID)
     if k in (Kind.INT, Kind.ENUM):
         if mode == "eq" and text.strip().startswith("["):
-            return expr.in_(parse_id_list(text))
+            return expr.in_([_column_int(expr, i) for i in parse_id_list(text)])
         by_name = {n.lower(): i for i, n in (f.names or {}).items()}
-        v: Any = by_name[text.strip().lower()] if text.strip().lower() in by_name else _int(text)
+        low = text.strip().lower()
+        v: Any = by_name[low] if low in by_name else _column_int(expr, _int(text))
     elif k is Kind.DECIMAL:
-        v = parse_decimal(text)
+        return _decimal_condition(expr, f, mode, text)
     elif k is Kind.BOOL:
         return expr == _bool(text)
     elif k is Kind.DATETIME:

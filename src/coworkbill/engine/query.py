@@ -114,7 +114,8 @@ async def get_many(ctx: Ctx, res: Resource, ids: list[int]) -> list[Record]:
         stmt = stmt.where(scope)
     rows = await ctx.db.fetch(stmt)
     ser = serializer(res)
-    by_id = {r[0]: r for r in rows}  # Id is always the first read field
+    at = next(i for i, f in enumerate(res.read_fields) if f.name == "Id")  # base fields come last
+    by_id = {r[at]: r for r in rows}
     return [ser(by_id[i]) for i in dict.fromkeys(ids) if i in by_id]
 
 
@@ -126,7 +127,7 @@ async def is_visible(ex: Executor, who: Principal, res: Resource, ident: int) ->
             ("exists", res.name),
         )
         return await ex.fetchval(stmt, {"id": ident}) is not None
-    aliases = set(find_tables(res.business, include_aliases=True))
+    aliases = set(find_tables(res.business, include_aliases=True, check_columns=True))
     stmt = cached(
         sa.select(res.business)
         .select_from(res.join_chain(aliases))
@@ -157,7 +158,9 @@ async def list_page(ctx: Ctx, res: Resource, q: ListQuery) -> Record:
         order = [res.id_col.desc()]
     aliases: set[Any] = set()
     for clause in [*where, q.order_expr]:
-        aliases.update(find_tables(clause, include_aliases=True))
+        # check_columns: without it a joined alias's column is not seen, the join is left out
+        # and the SQL silently cross-joins that table instead.
+        aliases.update(find_tables(clause, include_aliases=True, check_columns=True))
     frm = res.join_chain(aliases)
     total = await ctx.db.fetchval(sa.select(sa.func.count()).select_from(frm).where(*where))
     offset = (q.page - 1) * q.size

@@ -141,7 +141,7 @@ def base_fields(res: Resource) -> list[Field]:
         ),
         Field("CreatedOn", Kind.DATETIME, t.c.created_on, filters=("CreatedOn",), ranged=True),
         Field("UpdatedOn", Kind.DATETIME, t.c.updated_on, filters=("UpdatedOn",), ranged=True),
-        Field("UpdatedBy", Kind.STR, t.c.updated_by, filters=("UpdatedBy",)),
+        Field("UpdatedBy", Kind.STR, t.c.updated_by, filters=("UpdatedBy",), match=Match.CONTAINS),
         Field("IsNew", Kind.BOOL, compute=_is_new),
         Field(
             "SystemId",

@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute, Route
 
 from coworkbill import jsonio, timeutil
 from coworkbill.auth.principal import authenticate
+from coworkbill.db.database import IntegrityViolation
 from coworkbill.engine import commands as command_ops
 from coworkbill.engine import envelopes, query, write
 from coworkbill.engine.context import Ctx
@@ -60,8 +61,13 @@ async def read_json(request: Request) -> Any:
         raise ValidationError.one("Body", f"must be at most {MAX_BODY} bytes")
     try:
         return jsonio.loads(body)
-    except (jsonio.DecodeError, UnicodeDecodeError):
+    except (jsonio.DecodeError, UnicodeDecodeError, RecursionError):
+        # RecursionError: msgspec's answer to absurdly deep nesting ([[[[...]]]]).
         raise ValidationError.one("Body", "is not valid JSON") from None
+
+
+def is_get_many(params: dict[str, tuple[str, str]]) -> bool:
+    return "id" in params and params["id"][1].strip().startswith("[")
 
 
 def _ident(text: str) -> int:
@@ -82,10 +88,16 @@ def guarded(entity: str, actions: tuple[str, ...], handler: Handler) -> Callable
             who = await authenticate(state.db, request.headers.get("authorization"), now)
             if who is None or not who.may(entity, *actions):
                 raise Unauthorized()
-            ctx = Ctx(state.db, state.registry, who, now, state.settings.public_base_url)
+            base = state.settings.public_base_url or str(request.base_url).rstrip("/")
+            ctx = Ctx(state.db, state.registry, who, now, base)
             return json_response(await handler(ctx, request))
         except ApiError as exc:
             return error_response(exc)
+        except IntegrityViolation:
+            # The domain checks run first; this is the database refusing a race they lost.
+            log.warning("constraint violation on %s %s", request.method, request.url.path)
+            conflict = ValidationError.one("Id", "conflicts with another change; try again")
+            return error_response(conflict)
         except Exception:
             log.exception("unhandled error on %s %s", request.method, request.url.path)
             return internal_error()
@@ -108,12 +120,14 @@ def resource_routes(res: Resource) -> list[BaseRoute]:
 
     async def do_list(ctx: Ctx, request: Request) -> Any:
         params = query_params(request)
-        if "id" in params:
+        if is_get_many(params):
             sent, text = params["id"]
             try:
                 ids = parse_id_list(text)
             except Problem as p:
                 raise ValidationError.one(sent, p.message, text) from None
+            # Ids outside the 32-bit id columns cannot exist; PostgreSQL refuses them as binds.
+            ids = [i for i in ids if 0 < i < 2**31]
             return await query.get_many(ctx, res, ids)
 
         async def zones() -> list[str | None]:
@@ -152,8 +166,8 @@ def resource_routes(res: Resource) -> list[BaseRoute]:
     many = guarded(name, ("Read",), do_list)
 
     async def list_or_many(request: Request) -> Response:
-        # ?id=[..] is get-many (role -Read); anything else is a search (role -List).
-        if any(k.lower() == "id" for k in request.query_params):
+        # ?id=[..] is get-many (role -Read); anything else (?Id=5 too) is a search (role -List).
+        if is_get_many(query_params(request)):
             return await many(request)  # type: ignore[no-any-return]
         return await search(request)  # type: ignore[no-any-return]
 

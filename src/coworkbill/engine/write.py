@@ -99,7 +99,11 @@ async def check_references(w: WriteCtx) -> None:
 
 def _current_stmt(res: Resource) -> Any:
     extra = [res.business.label("_business")] if res.business is not None else []
-    aliases = set(find_tables(res.business, include_aliases=True)) if extra else set()
+    # check_columns: the business is often a column of a joined alias (a history's invoice);
+    # without it no join is found and SQL silently cross-joins every invoice.
+    aliases: set[Any] = set()
+    if extra:
+        aliases.update(find_tables(res.business, include_aliases=True, check_columns=True))
     stmt = (
         sa.select(res.table, *extra)
         .select_from(res.join_chain(aliases))

@@ -1,0 +1,39 @@
+"""System-written invoice history: every state change of an invoice appends an entry, in the
+caller's transaction, naming what changed and who did it."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from coworkbill.billing.tables import coworker_invoice_histories
+from coworkbill.db.database import Executor
+
+_INSERT = sa.insert(coworker_invoice_histories)
+
+
+async def record(
+    conn: Executor,
+    invoice_id: int,
+    name: str,
+    description: str,
+    *,
+    by: str,
+    now: datetime,
+    is_problem: bool = False,
+) -> None:
+    await conn.execute(
+        _INSERT.values(
+            unique_id=str(uuid.uuid4()),
+            created_on=now,
+            updated_on=now,
+            updated_by=by,
+            coworker_invoice_id=invoice_id,
+            name=name,
+            description=description[:4000],
+            is_problem=is_problem,
+            notify=False,
+        )
+    )
