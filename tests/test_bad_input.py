@@ -72,7 +72,7 @@ def raw(api: Api, method: str, path: str, content: bytes) -> Any:
         b'{"Name": ',
         b"",
         b"{'Name': 'single quotes'}",
-        b'{"Name": "x",}',
+        b'{"Name": "x",,}',
         b"NaN",
         b'{"Name": "\xff\xfe"}',
         b'{"Name": "\\ud800"}',
@@ -356,3 +356,16 @@ def test_trailing_slash_is_served_not_redirected(api: Api, invoice_id: int) -> N
     )
     assert r.status_code == 200, r.text
     assert r.json()["WasSuccessful"] is True
+
+
+def test_trailing_commas_are_tolerated_like_json_net(api: Api, invoice_id: int) -> None:
+    """Seed 004's own example bodies end objects with a comma; Nexudus (Json.NET) accepts them."""
+    body = b'{"CoworkerInvoiceId": %d, "Name": "comma, }", "Description": "x",}' % invoice_id
+    r = api.client.post(
+        "/api/billing/coworkerinvoicehistories",
+        content=body,
+        headers={**api.auth, "Content-Type": "application/json"},
+    )
+    assert r.status_code == 200, r.text
+    got = api.get(f"/api/billing/coworkerinvoicehistories/{r.json()['Value']['Id']}").json()
+    assert got["Name"] == "comma, }"

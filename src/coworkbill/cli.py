@@ -102,6 +102,7 @@ def users_create(
                 conn, email, password, is_admin=admin, roles=roles, business_ids=businesses
             )
 
+    _upgrade()  # a user needs the schema; upgrading is idempotent
     try:
         uid = with_db(go)
     except UserError as err:
@@ -119,6 +120,7 @@ def users_revoke(email: str) -> None:
         async with db.transaction() as conn:
             return await revoke_tokens(conn, email)
 
+    _upgrade()
     try:
         count = with_db(go)
     except UserError as err:

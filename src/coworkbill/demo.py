@@ -1,19 +1,354 @@
-"""Demo data: an administrator to log in with (full demo data set to follow)."""
+"""Demo data: two locations in different time zones and currencies, their customers, three
+months of invoices with lines and history entries, and an administrator to log in with.
+
+Guarantees: every record goes through the engine's own write path (the validation and domain
+hooks a POST or PUT runs), never straight into a table; a second run adds nothing (a location
+already present, found by name, is left as it is) and still prints the login;
+``extra_invoices=N`` tops the demo up to N additional one-line invoices in total, so repeating
+it is idempotent too.
+"""
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
+
 import sqlalchemy as sa
 
+from coworkbill import timeutil
 from coworkbill.auth.tables import users
 from coworkbill.auth.users import create_user
+from coworkbill.billing.tables import (
+    coworker_invoice_histories,
+    coworker_invoice_lines,
+    coworker_invoices,
+    coworker_ledger_entries,
+)
 from coworkbill.db.database import Database
+from coworkbill.directory.tables import businesses, countries, coworkers, currencies
+from coworkbill.engine import query, write
+from coworkbill.engine.context import Ctx, Principal
 
 ADMIN_EMAIL = "admin@coworkbill.local"
 ADMIN_PASSWORD = "coworkbill-admin"
+EXTRA = "coworkbill-demo-extra"  # CustomData of the --invoices N invoices, to count them
+CENT = Decimal("0.01")
+
+
+class Customer(NamedTuple):
+    name: str
+    company: str | None
+    email: str
+    address: str
+    city: str
+    post_code: str
+    state: str | None
+    country: str
+    provider: int  # RegularPaymentProvider: 2 Stripe, 12 GoCardless, 96 bank transfer
+
+
+class Site(NamedTuple):
+    name: str
+    zone: str
+    currency: str
+    country: str
+    prefix: str
+    tax_rate: Decimal
+    tax_name: str
+    email: str
+    address: str
+    tax_id: str
+    prices: dict[str, Decimal]  # hot desk, dedicated desk, meeting room, printing, coffee
+    customers: tuple[Customer, ...]
+
+
+D = Decimal
+SITES = (
+    Site(
+        "Madrid Coworking Hub", "Europe/Madrid", "EUR", "ES", "MAD-", D("21"), "IVA general",
+        "hola@madridhub.example", "Calle de Alcalá 120, 28009 Madrid", "ESB87654321",
+        {"hot": D("180"), "desk": D("290"), "room": D("45"), "print": D("8.50"), "coffee": D("15")},
+        (
+            Customer("Lucía Fernández", None, "lucia.fernandez@example.es",
+                     "Calle de Fuencarral 45, 3ºB", "Madrid", "28004", "Madrid", "ES", 2),
+            Customer("Javier Morales", "Morales Arquitectos SL", "javier@moralesarq.example",
+                     "Paseo de la Castellana 89", "Madrid", "28046", "Madrid", "ES", 12),
+            Customer("Carmen Ruiz", None, "carmen.ruiz@example.es",
+                     "Calle de Serrano 12", "Madrid", "28001", "Madrid", "ES", 96),
+            Customer("Pablo Navarro", "Navarro & Vidal Abogados", "pablo@navarrovidal.example",
+                     "Gran Vía 31, 5º", "Madrid", "28013", "Madrid", "ES", 12),
+            Customer("Sofia Romano", "Studio Romano", "sofia@studioromano.example",
+                     "Via Torino 18", "Milano", "20123", "MI", "IT", 2),
+            Customer("Alejandro Gil", "Datapulse Analytics SL", "alejandro@datapulse.example",
+                     "Calle de Atocha 27", "Madrid", "28012", "Madrid", "ES", 96),
+        ),
+    ),
+    Site(
+        "Brooklyn Works", "America/New_York", "USD", "US", "BKW-", D("8.875"), "NYC sales tax",
+        "hello@brooklynworks.example", "33 Flatbush Ave, Brooklyn, NY 11217", "83-1234567",
+        {"hot": D("325"), "desk": D("495"), "room": D("60"), "print": D("12"),
+         "coffee": D("22.50")},
+        (
+            Customer("Maya Thompson", None, "maya.thompson@example.com",
+                     "214 Bedford Ave, Apt 3R", "Brooklyn", "11249", "NY", "US", 2),
+            Customer("Daniel Okafor", "Okafor Design LLC", "daniel@okafordesign.example",
+                     "55 Water St", "Brooklyn", "11201", "NY", "US", 11),
+            Customer("Priya Raman", None, "priya.raman@example.com",
+                     "301 Atlantic Ave", "Brooklyn", "11201", "NY", "US", 2),
+            Customer("Ethan Brooks", "Kiln & Co. Ceramics", "ethan@kilnandco.example",
+                     "89 Franklin St", "Brooklyn", "11222", "NY", "US", 96),
+            Customer("Grace Liu", "Harbor Robotics Inc.", "grace@harborrobotics.example",
+                     "1 Main St, Suite 410", "Brooklyn", "11201", "NY", "US", 11),
+            Customer("Olivia Tremblay", "Maple Leaf Media", "olivia@mapleleafmedia.example",
+                     "200 Rue Saint-Jacques", "Montréal", "H2Y 1M6", "QC", "CA", 2),
+        ),
+    ),
+)  # fmt: skip
+BY_NAME = {s.name: s for s in SITES}
+EMAILS = [cu.email for s in SITES for cu in s.customers]
+
+
+class Seeder:
+    """Creates the demo's records through the engine's write path, as an API client would."""
+
+    def __init__(self, ctx: Ctx) -> None:
+        self.ctx, self.reg = ctx, ctx.registry
+
+    async def ref(self, table: sa.Table, col: str, code: str) -> int:
+        found = await self.ctx.db.fetchval(sa.select(table.c.id).where(table.c[col] == code))
+        if found is None:
+            raise LookupError(f"{table.name} {code} is missing: run `coworkbill db upgrade`")
+        return int(found)
+
+    def at(self, when: datetime | None) -> Ctx:
+        """The context as of ``when`` (never in the future), so records carry realistic dates."""
+        return self.ctx if when is None else replace(self.ctx, now=min(when, self.ctx.now))
+
+    async def create(self, entity: str, body: dict[str, Any], when: datetime | None = None) -> int:
+        return await write.create(self.at(when), self.reg[entity], body)
+
+    async def site(self, s: Site) -> int:
+        opened = month_bounds(s.zone, self.ctx.now, 3)[0]  # before the first demo invoice
+        currency = await self.ref(currencies, "code", s.currency)
+        biz = await self.create(
+            "Business",
+            {
+                "Name": s.name,
+                "CountryId": await self.ref(countries, "two_digits_code", s.country),
+                "CurrencyId": currency,
+                "SimpleTimeZoneId": s.zone,
+                "Email": s.email,
+                "Address": s.address,
+                "TaxIDNumber": s.tax_id,
+                "InvoiceNumberPrefix": s.prefix,
+                "InvoiceNumberPadding": 5,
+            },
+            opened,
+        )
+        for i, cu in enumerate(s.customers):
+            snap = bill_to(cu, await self.ref(countries, "two_digits_code", cu.country))
+            customer = {
+                "FullName": cu.name,
+                "Email": cu.email,
+                "CountryId": snap["BillToCountryId"],
+                "SimpleTimeZoneId": s.zone,
+                "InvoicingBusinessId": biz,
+                "CoworkerType": 2 if cu.company else 1,
+                "CompanyName": cu.company,
+                "TaxIDNumber": snap["BillToTaxIDNumber"],
+                "RegularPaymentProvider": cu.provider,
+                "NotifyOnNewInvoice": True,
+                "NotifyOnFailedPayment": True,
+                "BillingEmail": cu.email,
+                "BillingName": snap["BillToName"],
+                "BillingAddress": cu.address,
+                "BillingCityName": cu.city,
+                "BillingPostCode": cu.post_code,
+                "BillingState": cu.state,
+                "BillingCountryId": snap["BillToCountryId"],
+            }
+            cw = await self.create("Coworker", customer, opened)
+            base = {"CoworkerId": cw, "BusinessId": biz, "CurrencyId": currency, **snap}
+            for months_ago in (2, 1, 0):
+                await self.invoice(s, base, i, months_ago)
+        return biz
+
+    async def invoice(self, s: Site, base: dict[str, Any], i: int, ago: int) -> None:
+        """Customer ``i``'s invoice for the month ``ago`` months back: two months back paid,
+        last month sent (then paid, declined or overdue), this month still a draft."""
+        start, end = month_bounds(s.zone, self.ctx.now, ago)
+        issued = start + timedelta(days=1)
+        body = {
+            **base,
+            "InvoiceNumber": "",
+            "Draft": True,
+            "InvoiceFromDate": timeutil.fmt_utc(start),
+            "InvoiceToDate": timeutil.fmt_utc(end),
+            "DueDate": timeutil.fmt_utc(start + timedelta(days=14)),
+        }
+        inv = await self.create("CoworkerInvoice", body, issued)
+        month = start.astimezone(ZoneInfo(s.zone)).strftime("%B %Y")
+        for desc, qty, price in lines_for(s, i, ago):
+            await self.line(s, inv, f"{desc} ({month})", qty, price, issued)
+        if ago == 0:
+            return
+        # Finalise as a client would: read the record, clear Draft, PUT it back whole; the
+        # business's numbering assigns the number.
+        res = self.reg["CoworkerInvoice"]
+        rec = await query.get_one(self.ctx, res, inv)
+        await write.update(self.at(issued), res, {**rec, "Draft": False})
+        rec = await query.get_one(self.ctx, res, inv)
+        number, who = rec["InvoiceNumber"], base["BillToName"]
+        await self.history(inv, "Invoice sent", f"Invoice {number} emailed to {who}.", issued)
+        if ago == 2 or i % 3 == 0:
+            paid = issued + timedelta(days=6)
+            payment = {
+                "BusinessId": base["BusinessId"],
+                "CoworkerId": base["CoworkerId"],
+                "CoworkerInvoiceId": inv,
+                "Credit": rec["TotalAmount"],
+                "TransactionDate": timeutil.fmt_utc(min(paid, self.ctx.now)),
+                "Description": f"Payment of invoice {number}",
+                "PaymentProvider": s.customers[i].provider,
+            }
+            await self.create("CoworkerLedgerEntry", payment, paid)  # logs "Payment received"
+        elif i % 3 == 1:
+            text = f"Card payment for invoice {number} was declined by the issuing bank."
+            await self.history(inv, "Payment failed", text, issued + timedelta(hours=6), True)
+        else:
+            text = f"Invoice {number} was due on {body['DueDate'][:10]} and is still unpaid."
+            await self.history(inv, "Payment reminder sent", text, issued + timedelta(days=16))
+
+    async def line(
+        self, s: Site, inv: int, desc: str, qty: int, price: Decimal, when: datetime | None
+    ) -> None:
+        sub = price * qty
+        body = {
+            "CoworkerInvoiceId": inv,
+            "Description": desc,
+            "Quantity": qty,
+            "SubTotal": sub,
+            "TaxRate": s.tax_rate,
+            "TaxAmount": (sub * s.tax_rate / 100).quantize(CENT, ROUND_HALF_UP),
+            "TaxCategoryName": s.tax_name,
+        }
+        await self.create("CoworkerInvoiceLine", body, when)
+
+    async def history(
+        self, inv: int, name: str, text: str, when: datetime, problem: bool = False
+    ) -> None:
+        body = {"CoworkerInvoiceId": inv, "Name": name, "Description": text, "IsProblem": problem}
+        await self.create("CoworkerInvoiceHistory", body, when)
+
+    async def extra(self, wanted: int) -> int:
+        """Top the demo up to ``wanted`` extra one-line draft invoices; returns how many added."""
+        c, b = coworkers.c, businesses.c
+        count = sa.select(sa.func.count()).where(coworker_invoices.c.custom_data == EXTRA)
+        have = int(await self.ctx.db.fetchval(count))
+        rows = await self.ctx.db.fetch(
+            sa.select(c.id, b.id, b.currency_id, b.name, c.email, c.billing_country_id)
+            .join(businesses, b.id == c.invoicing_business_id)
+            .where(b.name.in_(list(BY_NAME)), c.email.in_(EMAILS))
+            .order_by(c.id)
+        )
+        for n in range(have, wanted if rows else have):
+            cw, biz, currency, site, email, country = rows[n % len(rows)]
+            s = BY_NAME[site]
+            cu = next(cu for cu in s.customers if cu.email == email)
+            body = {"CoworkerId": cw, "BusinessId": biz, "CurrencyId": currency}
+            body |= {
+                **bill_to(cu, country),
+                "InvoiceNumber": "",
+                "Draft": True,
+                "CustomData": EXTRA,
+            }
+            inv = await self.create("CoworkerInvoice", body)
+            await self.line(s, inv, "Day pass", 1 + n % 3, s.prices["hot"] / 10, None)
+        return max(wanted - have, 0) if rows else 0
+
+
+def bill_to(cu: Customer, country_id: int) -> dict[str, Any]:
+    """The invoice's snapshot of the customer's billing details; companies get a stable
+    made-up tax id."""
+    tax_id = f"{cu.country}{zlib.crc32(cu.name.encode()) % 10**8:08d}" if cu.company else None
+    return {
+        "BillToName": cu.company or cu.name,
+        "BillToAddress": cu.address,
+        "BillToCity": cu.city,
+        "BillToPostCode": cu.post_code,
+        "BillToState": cu.state,
+        "BillToCountryId": country_id,
+        "BillToTaxIDNumber": tax_id,
+    }
+
+
+def month_bounds(zone: str, now: datetime, months_ago: int) -> tuple[datetime, datetime]:
+    """[first second, last second] of the local calendar month ``months_ago`` before ``now``."""
+    tz = ZoneInfo(zone)
+    local = now.astimezone(tz)
+    index = local.year * 12 + local.month - 1 - months_ago
+    first = datetime(index // 12, index % 12 + 1, 1, tzinfo=tz)
+    after = datetime((index + 1) // 12, (index + 1) % 12 + 1, 1, tzinfo=tz)
+    return first.astimezone(UTC), (after - timedelta(seconds=1)).astimezone(UTC)
+
+
+def lines_for(s: Site, i: int, months_ago: int) -> Iterator[tuple[str, int, Decimal]]:
+    """What customer ``i`` used that month: a membership, then varying extras."""
+    p = s.prices
+    if s.customers[i].company is not None:
+        yield "Dedicated desk membership", 1, p["desk"]
+    else:
+        yield "Hot desk membership", 1, p["hot"]
+    rooms = (i + months_ago) % 4
+    if rooms:
+        yield "Meeting room booking", rooms, p["room"]
+    if (i + months_ago) % 2 == 0:
+        yield "Printing, 100 pages", 1 + i % 3, p["print"]
+    yield "Coffee & snacks bundle", 1 + (i * 2 + months_ago) % 4, p["coffee"]
+
+
+async def summary(db: Database, biz: int) -> str:
+    """What the database holds for business ``biz`` (the billing rules add history too)."""
+    inv = coworker_invoices.c
+    of_biz = sa.select(inv.id).where(inv.business_id == biz).scalar_subquery()
+    counts = {
+        "customers": coworkers.c.invoicing_business_id == biz,
+        "invoices": inv.business_id == biz,
+        "drafts": sa.and_(inv.business_id == biz, inv.draft),
+        "lines": coworker_invoice_lines.c.coworker_invoice_id.in_(of_biz),
+        "payments": coworker_ledger_entries.c.business_id == biz,
+        "history entries": coworker_invoice_histories.c.coworker_invoice_id.in_(of_biz),
+    }
+    found = [await db.fetchval(sa.select(sa.func.count()).where(w)) for w in counts.values()]
+    return ", ".join(f"{n} {what}" for n, what in zip(found, counts, strict=True))
+
+
+async def _admin(db: Database) -> Principal:
+    async with db.transaction() as conn:
+        uid = await conn.fetchval(sa.select(users.c.id).where(users.c.email == ADMIN_EMAIL))
+        if uid is None:
+            uid = await create_user(conn, ADMIN_EMAIL, ADMIN_PASSWORD, is_admin=True)
+    return Principal(int(uid), ADMIN_EMAIL, True, frozenset(), None)
 
 
 async def seed(db: Database, extra_invoices: int = 0) -> list[str]:
-    async with db.transaction() as conn:
-        if await conn.fetchval(sa.select(users.c.id).where(users.c.email == ADMIN_EMAIL)) is None:
-            await create_user(conn, ADMIN_EMAIL, ADMIN_PASSWORD, is_admin=True)
-    return [f"admin login: {ADMIN_EMAIL} / {ADMIN_PASSWORD}"]
+    from coworkbill.app import build_registry
+
+    seeder = Seeder(Ctx(db, build_registry(), await _admin(db), timeutil.now_utc()))
+    report: list[str] = []
+    for s in SITES:
+        found = await db.fetchval(sa.select(businesses.c.id).where(businesses.c.name == s.name))
+        state = "already present, left as it is" if found is not None else "created"
+        biz = int(found) if found is not None else await seeder.site(s)
+        counts = await summary(db, biz)
+        report.append(f"{s.name} (business {biz}, {s.zone}, {s.currency}) {state}: {counts}")
+    if extra_invoices > 0:
+        added = await seeder.extra(extra_invoices)
+        report.append(f"extra invoices: {added} added ({extra_invoices} wanted in total)")
+    report.append(f"admin login: {ADMIN_EMAIL} / {ADMIN_PASSWORD}")
+    return report

@@ -7,6 +7,7 @@ password already verified against the user's *current* hash is not hashed again.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import hashlib
@@ -89,11 +90,34 @@ async def from_basic(db: Database, encoded: str) -> Principal | None:
     if row is None or not row[5]:
         return None
     key = (row[0], row[6], hashlib.sha256(password.encode()).hexdigest())
-    if key not in _verified:
-        if not await verify_async(row[6], password):
-            return None
-        _verified.add(key)
+    if key not in _verified and not await _verify_once(key, row[6], password):
+        return None
     return principal_from(row)
+
+
+_in_flight: dict[tuple[int, str, str], asyncio.Future[bool]] = {}
+
+
+async def _verify_once(key: tuple[int, str, str], password_hash: str, password: str) -> bool:
+    """Concurrent requests with the same credentials share one argon2 run (it costs tens of
+    milliseconds of CPU; a burst of N cold requests would otherwise pay it N times)."""
+    running = _in_flight.get(key)
+    if running is not None:
+        return await asyncio.shield(running)
+    future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+    _in_flight[key] = future
+    try:
+        ok = await verify_async(password_hash, password)
+        if ok:
+            _verified.add(key)
+        future.set_result(ok)
+        return ok
+    except BaseException as err:
+        future.set_exception(err)
+        future.exception()  # mark retrieved: waiters re-raise it, nobody else must
+        raise
+    finally:
+        del _in_flight[key]
 
 
 async def authenticate(db: Database, header: str | None, now: datetime) -> Principal | None:

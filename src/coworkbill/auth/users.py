@@ -12,6 +12,7 @@ from coworkbill import timeutil
 from coworkbill.auth.passwords import hash_password
 from coworkbill.auth.tables import tokens, users
 from coworkbill.db.database import Executor
+from coworkbill.directory.tables import businesses
 
 ACTIONS = ("List", "Read", "Create", "Edit", "Update", "Delete")
 _ROLE = re.compile(r"^[A-Za-z]+-(" + "|".join(ACTIONS) + ")$", re.IGNORECASE)
@@ -44,6 +45,18 @@ async def create_user(
         raise UserError("the password must have at least 8 characters")
     for r in roles:
         check_role(r)
+    if is_admin and business_ids:
+        raise UserError("a full administrator sees every business: drop --business or --admin")
+    if business_ids:
+        found = {
+            row[0]
+            for row in await ex.fetch(
+                sa.select(businesses.c.id).where(businesses.c.id.in_(sorted(set(business_ids))))
+            )
+        }
+        missing = sorted(set(business_ids) - found)
+        if missing:
+            raise UserError(f"no business with id {', '.join(map(str, missing))}")
     if await ex.fetchval(sa.select(users.c.id).where(users.c.email == email)) is not None:
         raise UserError(f"a user {email} already exists")
     return int(

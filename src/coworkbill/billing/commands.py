@@ -11,12 +11,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from coworkbill.billing import downloads, history, numbering, service
+from coworkbill.billing import downloads, history, numbering, service, totals
 from coworkbill.billing.tables import (
     coworker_invoice_lines,
     coworker_invoices,
     coworker_ledger_entries,
 )
+from coworkbill.db.database import Executor
 from coworkbill.engine.commands import Command, CommandParam, CommandRun, Outcome
 from coworkbill.engine.errors import Refused
 from coworkbill.engine.records import records_where
@@ -25,6 +26,7 @@ I = coworker_invoices  # noqa: E741
 L = coworker_invoice_lines
 E = coworker_ledger_entries
 CANNOT = "This command cannot be run for the CoworkerInvoice"
+CREDIT_NOTE_PROVIDER = 94
 MANUAL_METHODS = (15, 96, 97, 98, 99, 994, 995, 996, 997, 998, 999)
 
 
@@ -54,7 +56,13 @@ def _param(params: dict[str, Any], *names: str) -> Any:
 # -------------------------------------------------------------------------- pay manually
 
 
-def check_pay(r: dict[str, Any]) -> str | None:
+async def has_payments(conn: Executor, invoice_id: int) -> bool:
+    """Any credit linked to the invoice, even if later entries net it to zero."""
+    stmt = sa.select(E.c.id).where(E.c.coworker_invoice_id == invoice_id, E.c.credit != 0)
+    return await conn.fetchval(stmt.limit(1)) is not None
+
+
+async def check_pay(conn: Executor, r: dict[str, Any]) -> str | None:
     if r["void"]:
         return _why("the invoice is void")
     if r["draft"]:
@@ -63,6 +71,8 @@ def check_pay(r: dict[str, Any]) -> str | None:
         return _why("the invoice is a credit note")
     if r["paid"]:
         return _why("the invoice is already paid")
+    if r["total_amount"] - (r["paid_amount"] or 0) <= 0:
+        return _why("nothing is outstanding")
     return None
 
 
@@ -106,12 +116,12 @@ async def pay_manual(run: CommandRun) -> Outcome:
 # --------------------------------------------------------------------------------- void
 
 
-def check_void(r: dict[str, Any]) -> str | None:
+async def check_void(conn: Executor, r: dict[str, Any]) -> str | None:
     if r["void"]:
         return _why("the invoice is already void")
     if r["paid"]:
         return _why("the invoice is paid")
-    if r["paid_amount"]:
+    if await has_payments(conn, r["id"]):
         return _why("the invoice has payments; remove them first")
     return None
 
@@ -140,7 +150,7 @@ async def void(run: CommandRun) -> Outcome:
 # ------------------------------------------------------------------- credit note (cancel)
 
 
-def check_cancel(r: dict[str, Any]) -> str | None:
+async def check_cancel(conn: Executor, r: dict[str, Any]) -> str | None:
     if r["void"]:
         return _why("the invoice is void")
     if r["draft"]:
@@ -184,6 +194,9 @@ _LINE_COPIED = (
 
 async def cancel(run: CommandRun) -> Outcome:
     inv, actor = await _locked(run), _actor(run)
+    open_amount = inv["total_amount"] - (inv["paid_amount"] or Decimal(0))
+    if open_amount <= 0:
+        raise Refused(_why("nothing is left to credit"))
     amount = _param(run.params, f"Amount{inv['id']}", "Amount")
     partial: Decimal | None = None
     if amount not in (None, ""):
@@ -191,9 +204,11 @@ async def cancel(run: CommandRun) -> Outcome:
             partial = Decimal(str(amount))
         except InvalidOperation:
             raise Refused(_why(f"{amount!r} is not an amount")) from None
-        if not 0 < partial <= inv["total_amount"]:
-            raise Refused(_why("the amount must be above 0 and at most the invoice total"))
-        if partial == inv["total_amount"]:
+        if partial != totals.round_money(partial, int(inv["places"])):
+            raise Refused(_why(f"{amount} has more decimals than {inv['currency_code']} allows"))
+        if not 0 < partial <= open_amount:
+            raise Refused(_why(f"the amount must be above 0 and at most {open_amount}"))
+        if partial == inv["total_amount"] == open_amount:
             partial = None
     number = await numbering.next_number(run.conn, inv["business_id"])
     values = {k: inv[k] for k in _COPIED}
@@ -205,6 +220,8 @@ async def cancel(run: CommandRun) -> Outcome:
         do_not_apply_credit_automatically=bool(_param(run.params, "DoNotApplyCreditAutomatically")),
     )
     note_id = await service.insert(run.conn, I, values, actor)
+    if partial is None and open_amount != inv["total_amount"]:
+        partial = open_amount  # part-paid: credit what is still open
     if partial is None:
         lines = await run.conn.fetch(
             sa.select(L).where(L.c.coworker_invoice_id == inv["id"]).order_by(L.c.position, L.c.id)
@@ -239,16 +256,9 @@ async def cancel(run: CommandRun) -> Outcome:
     note = await service.lock_invoice(run.conn, note_id)
     assert note is not None
     await service.recompute(run.conn, note, actor)
-    credited = (inv["credited_amount"] or Decimal(0)) - note["total_amount"]
+    credit = -note["total_amount"]
+    credited = (inv["credited_amount"] or Decimal(0)) + credit
     await run.conn.execute(sa.update(I).where(I.c.id == inv["id"]).values(credited_amount=credited))
-    await history.record(
-        run.conn,
-        inv["id"],
-        "Credit note issued",
-        f"Credit note {number} issued for {service.money(-note['total_amount'], inv)}.",
-        by=actor.email,
-        now=actor.now,
-    )
     await history.record(
         run.conn,
         note_id,
@@ -257,6 +267,30 @@ async def cancel(run: CommandRun) -> Outcome:
         by=actor.email,
         now=actor.now,
     )
+    await history.record(
+        run.conn,
+        inv["id"],
+        "Credit note issued",
+        f"Credit note {number} issued for {service.money(credit, inv)}.",
+        by=actor.email,
+        now=actor.now,
+    )
+    # The credit note settles the original (payment provider 94, CreditNote) and is itself
+    # settled by it: two sides of one ledger movement, so nothing is paid or credited twice.
+    for target, amount_ in ((inv, credit), (note, -credit)):
+        entry = {
+            "business_id": inv["business_id"],
+            "coworker_id": inv["coworker_id"],
+            "coworker_invoice_id": target["id"],
+            "credit": amount_,
+            "debit": Decimal(0),
+            "transaction_date": actor.now,
+            "description": f"Credit note {number}",
+            "code": "CREDITNOTE",
+            "payment_provider": CREDIT_NOTE_PROVIDER,
+        }
+        await service.insert(run.conn, E, entry, actor)
+        await service.recompute(run.conn, target, actor, announce=target is inv)
     record = await records_where(run.conn, run.resource, run.resource.id_col == note_id)
     return Outcome(f"Credit note {number} was created.", record)
 
@@ -264,11 +298,15 @@ async def cancel(run: CommandRun) -> Outcome:
 # -------------------------------------------------------------------------------- refund
 
 
-def check_refund(r: dict[str, Any]) -> str | None:
+async def check_refund(conn: Executor, r: dict[str, Any]) -> str | None:
     if not r["paid"]:
         return _why("only paid invoices can be refunded")
+    if r["credit_note"]:
+        return _why("the invoice is a credit note")
     if r["refunded"]:
         return _why("the invoice is already refunded")
+    if r["credited_amount"]:
+        return _why("the invoice was settled by a credit note")
     if r["void"]:
         return _why("the invoice is void")
     return None
@@ -308,10 +346,10 @@ async def refund(run: CommandRun) -> Outcome:
 # -------------------------------------------------------------------------------- delete
 
 
-def check_delete(r: dict[str, Any]) -> str | None:
+async def check_delete(conn: Executor, r: dict[str, Any]) -> str | None:
     if r["paid"]:
         return _why("the invoice is paid")
-    if r["paid_amount"]:
+    if await has_payments(conn, r["id"]):
         return _why("the invoice has payments; remove them first")
     return None
 

@@ -5,6 +5,7 @@ All of it runs inside the write's own transaction."""
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -40,8 +41,18 @@ async def prepare_invoice(w: WriteCtx) -> None:
     v = w.values
     if v.get("invoice_number") == "":
         v["invoice_number"] = None  # "none yet": NULL never collides on uniqueness
-    if w.existing is not None and w.existing["void"]:
-        raise Refused("A void invoice cannot be changed.")
+    old = w.existing
+    if old is not None:
+        if old["void"]:
+            raise Refused("A void invoice cannot be changed.")
+        if v.get("draft") and not old["draft"]:
+            raise Refused("A finalised invoice cannot go back to draft.")
+        if v.get("currency_id") != old["currency_id"] and await _has_lines(w, old["id"]):
+            # Line amounts are stored at the currency's precision; switching currency would
+            # silently re-round them. Remove the lines first, or raise a new invoice.
+            raise ValidationError.one(
+                "CurrencyId", "cannot change on an invoice that has lines", v.get("currency_id")
+            )
     business_id = int(v["business_id"])
     number = v.get("invoice_number")
     if number is not None and await numbering.number_taken(w.conn, business_id, number, w.id):
@@ -49,6 +60,11 @@ async def prepare_invoice(w: WriteCtx) -> None:
     if not v.get("draft") and number is None:
         v["invoice_number"] = await numbering.next_number(w.conn, business_id)
         w.notes["numbered"] = v["invoice_number"]
+
+
+async def _has_lines(w: WriteCtx, invoice_id: int) -> bool:
+    stmt = sa.select(L.c.id).where(L.c.coworker_invoice_id == invoice_id).limit(1)
+    return await w.conn.fetchval(stmt) is not None
 
 
 async def after_invoice_write(w: WriteCtx) -> None:
@@ -94,7 +110,10 @@ async def after_invoice_write(w: WriteCtx) -> None:
             now=a.now,
             is_problem=status in (2, 4),
         )
-    rest = [n for n in changed_fields(w) if n not in ("Draft", "StorecoveInvoiceStatus")]
+    system = {"Draft", "StorecoveInvoiceStatus"}
+    if "numbered" in w.notes:
+        system.add("InvoiceNumber")  # already told by "Invoice finalised"/"Invoice numbered"
+    rest = [n for n in changed_fields(w) if n not in system]
     if rest:
         await history.record(
             w.conn,
@@ -211,19 +230,23 @@ async def after_ledger_write(w: WriteCtx) -> None:
         if inv is None:
             continue
         before = inv.get("paid_amount")
-        await service.recompute(w.conn, inv, a)
         if key == "invoice" and w.op == "create" and credit:
+            # Told before recomputing, so "Payment received" precedes "Invoice paid".
             name = "Payment received" if credit > 0 else "Payment reversed"
+            so_far = (before or Decimal(0)) + credit
             await history.record(
                 w.conn,
                 inv["id"],
                 name,
-                f"{service.money(abs(credit), inv)}; paid so far "
-                f"{service.money(inv['paid_amount'], inv)}.",
+                f"{service.money(abs(credit), inv)}; paid so far {service.money(so_far, inv)}.",
                 by=a.email,
                 now=a.now,
             )
-        elif inv.get("paid_amount") != before:
+            await service.recompute(w.conn, inv, a)
+            continue
+        was_paid = bool(inv["paid"])
+        await service.recompute(w.conn, inv, a, announce=False)
+        if inv.get("paid_amount") != before:
             await history.record(
                 w.conn,
                 inv["id"],
@@ -232,6 +255,7 @@ async def after_ledger_write(w: WriteCtx) -> None:
                 by=a.email,
                 now=a.now,
             )
+        await service.announce_paid_state(w.conn, inv, was_paid, a)
 
 
 async def before_ledger_delete(w: WriteCtx) -> None:
@@ -246,7 +270,8 @@ async def after_ledger_delete(w: WriteCtx) -> None:
     if inv is None:
         return
     a = actor(w)
-    await service.recompute(w.conn, inv, a)
+    was_paid = bool(inv["paid"])
+    await service.recompute(w.conn, inv, a, announce=False)
     await history.record(
         w.conn,
         inv["id"],
@@ -255,6 +280,7 @@ async def after_ledger_delete(w: WriteCtx) -> None:
         by=a.email,
         now=a.now,
     )
+    await service.announce_paid_state(w.conn, inv, was_paid, a)
 
 
 # ------------------------------------------------------------------------------- history

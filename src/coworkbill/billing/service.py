@@ -93,8 +93,11 @@ def money(amount: Decimal | None, inv: dict[str, Any]) -> str:
     return f"{value} {inv['currency_code']}"
 
 
-async def recompute(conn: Executor, inv: dict[str, Any], actor: Actor) -> dict[str, Any]:
-    """Recompute and store totals and payment state of a locked invoice; returns the new values."""
+async def recompute(
+    conn: Executor, inv: dict[str, Any], actor: Actor, *, announce: bool = True
+) -> dict[str, Any]:
+    """Recompute and store totals and payment state of a locked invoice; returns the new values.
+    With ``announce=False`` the caller writes its own entry first, then ``announce_paid_state``."""
     places = int(inv["places"])
     lines = await conn.fetch(_LINES, {"id": inv["id"]})
     computed = totals.compute_invoice(
@@ -141,27 +144,36 @@ async def recompute(conn: Executor, inv: dict[str, Any], actor: Actor) -> dict[s
     changed = {k: v for k, v in new.items() if inv.get(k) != v}
     if changed:
         await conn.execute(sa.update(I).where(I.c.id == inv["id"]).values(changed))
-    if new["paid"] and not inv["paid"]:
+    was_paid = bool(inv["paid"])
+    inv.update(new)
+    if announce:
+        await announce_paid_state(conn, inv, was_paid, actor)
+    return new
+
+
+async def announce_paid_state(
+    conn: Executor, inv: dict[str, Any], was_paid: bool, actor: Actor
+) -> None:
+    """The history entry a change of the (recomputed) paid state implies, if any."""
+    if inv["paid"] and not was_paid:
         await history.record(
             conn,
             inv["id"],
             "Invoice paid",
-            f"Invoice fully paid: {money(new['paid_amount'], inv)} received.",
+            f"Invoice fully paid: {money(inv['paid_amount'], inv)} received.",
             by=actor.email,
             now=actor.now,
         )
-    elif inv["paid"] and not new["paid"]:
+    elif was_paid and not inv["paid"]:
         await history.record(
             conn,
             inv["id"],
             "Invoice no longer paid",
-            f"Payments now total {money(new['paid_amount'], inv)} of "
-            f"{money(new['total_amount'], inv)}.",
+            f"Payments now total {money(inv['paid_amount'], inv)} of "
+            f"{money(inv['total_amount'], inv)}.",
             by=actor.email,
             now=actor.now,
         )
-    inv.update(new)
-    return new
 
 
 async def insert(conn: Executor, table: sa.Table, values: dict[str, Any], actor: Actor) -> int:

@@ -35,7 +35,12 @@ Row = tuple[Any, ...]
 
 
 class IntegrityViolation(Exception):
-    """A constraint the database enforces was violated (a safety net behind the domain checks)."""
+    """A constraint the database enforces was violated (a safety net behind the domain checks).
+    ``constraint`` names it when the driver says which (PostgreSQL does)."""
+
+    def __init__(self, message: str, constraint: str | None = None) -> None:
+        super().__init__(message)
+        self.constraint = constraint
 
 
 Proc = Callable[[Any], Any] | None
@@ -219,7 +224,7 @@ class PgConn(_Base):
         try:
             rows = await self._con.fetch(c.sql, *c.args(params))
         except asyncpg.IntegrityConstraintViolationError as err:
-            raise IntegrityViolation(str(err)) from err
+            raise IntegrityViolation(str(err), getattr(err, "constraint_name", None)) from err
         return [c.row(r) for r in rows]
 
     async def execute(self, stmt: ClauseElement, params: dict[str, Any] | None = None) -> None:
@@ -227,7 +232,7 @@ class PgConn(_Base):
         try:
             await self._con.execute(c.sql, *c.args(params))
         except asyncpg.IntegrityConstraintViolationError as err:
-            raise IntegrityViolation(str(err)) from err
+            raise IntegrityViolation(str(err), getattr(err, "constraint_name", None)) from err
 
 
 class PgDatabase(PgConn):

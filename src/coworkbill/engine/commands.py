@@ -47,7 +47,8 @@ class Command:
     key: str
     name: str
     run: Callable[[CommandRun], Awaitable[Outcome]]
-    check: Callable[[dict[str, Any]], str | None] | None = None  # why it cannot run, or None
+    # Why it cannot run on this stored record now (None: it can); may read in the transaction.
+    check: Callable[[Any, dict[str, Any]], Awaitable[str | None]] | None = None
     params: tuple[CommandParam, ...] = ()
     order: int = 0
     applies_only_to_one: bool = False
@@ -79,7 +80,7 @@ async def list_commands(ctx: Ctx, res: Resource, ident: int | None) -> list[dict
     cmds = [c for c in res.commands if c.listed]
     if ident is not None:
         record = await load_current(ctx, ctx.db, res, ident)
-        cmds = [c for c in cmds if c.check is None or c.check(record) is None]
+        cmds = [c for c in cmds if c.check is None or await c.check(ctx.db, record) is None]
     return [c.descriptor() for c in sorted(cmds, key=lambda c: c.order)]
 
 
@@ -128,7 +129,7 @@ async def _run_one(
 ) -> Outcome:
     async with ctx.db.transaction() as conn:
         record = await load_current(ctx, conn, res, ident)
-        reason = cmd.check(record) if cmd.check is not None else None
+        reason = await cmd.check(conn, record) if cmd.check is not None else None
         if reason is not None:
             raise Refused(reason)
         return await cmd.run(CommandRun(ctx, conn, res, ident, record, params))

@@ -112,6 +112,6 @@ class Refused(ApiError):
             "Status": 400,
             "Message": self.message,
             "Value": None,
-            "Errors": None,
+            "Errors": [{"AttemptedValue": None, "Message": self.message, "PropertyName": "Id"}],
             "WasSuccessful": False,
         }

@@ -85,6 +85,8 @@ class Field:
         """The value a full-replacement PUT stores when the field is omitted."""
         if self.nullable:
             return None
+        if self.choices:
+            return self.choices[0]  # 0 would be outside the enum the field itself enforces
         return {
             Kind.BOOL: False,
             Kind.INT: 0,

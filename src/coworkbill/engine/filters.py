@@ -233,7 +233,8 @@ async def parse_list_query(
         else:
             order_field = found
 
-    name, text = params.get("dir", ("dir", ""))
+    # seed 004 documents the direction as ``sort=ascending``; ``dir`` wins when both are sent.
+    name, text = params.get("dir") or params.get("sort") or ("dir", "")
     direction = 1
     if text.strip():
         t = text.strip().lower()

@@ -81,6 +81,12 @@ class Resource:
             self.select_exprs.append(self.timezone.label("_zone"))
             self.timezone_index = extra
         self.writable = [f for f in self.fields if f.writable]
+        # *Local twins of writable dates are inputs too (read in the record's business zone).
+        self.local_inputs = [
+            (f, self.by_name[f.local_of])
+            for f in self.fields
+            if f.local_of is not None and self.by_name[f.local_of].writable
+        ]
         self.filters = build_filters(self)
 
     @property

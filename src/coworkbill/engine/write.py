@@ -10,12 +10,14 @@ a failure anywhere leaves nothing behind.
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql.util import find_tables
 
-from coworkbill.db.database import cached
+from coworkbill import timeutil
+from coworkbill.db.database import IntegrityViolation, cached
 from coworkbill.engine.context import Ctx, WriteCtx
 from coworkbill.engine.errors import FieldProblem, NotFound, ValidationError
 from coworkbill.engine.fields import (
@@ -77,9 +79,53 @@ def validate(res: Resource, body: dict[str, Any], op: str) -> dict[str, Any]:
             value = f.cleared()
         assert f.column is not None
         values[f.column] = value
+    values[LOCALS] = _local_inputs(res, body, lowered, op, problems)
     if problems:
         raise ValidationError(problems)
     return values
+
+
+LOCALS = "__locals__"  # base column -> wall-clock time sent in its *Local twin
+
+
+def _local_inputs(
+    res: Resource,
+    body: dict[str, Any],
+    lowered: dict[str, str],
+    op: str,
+    problems: list[FieldProblem],
+) -> dict[str, datetime]:
+    """A *Local value counts when its base field is absent or null; it is a wall-clock time
+    (any offset it carries is ignored) in the zone of the business the record belongs to."""
+    out: dict[str, datetime] = {}
+    for local, base in res.local_inputs:
+        if (base.post if op == "create" else base.put) is Req.NO:
+            continue
+        present, raw = _lookup(body, lowered, local.name)
+        if not present or raw is None or _lookup(body, lowered, base.name)[1] is not None:
+            continue
+        try:
+            if not isinstance(raw, str):
+                raise ValueError(raw)
+            out[str(base.column)] = timeutil.parse(raw, UTC)[0].replace(tzinfo=None)
+        except ValueError:
+            problems.append(FieldProblem(local.name, raw, "is not a valid date"))
+    return out
+
+
+async def apply_locals(w: WriteCtx, locals_: dict[str, datetime]) -> None:
+    """Convert *Local inputs now that the record (and so its business zone) is written."""
+    res = w.resource
+    if not locals_ or res.timezone is None:
+        return
+    aliases = set(find_tables(res.timezone, include_aliases=True, check_columns=True))
+    zone_name = await w.conn.fetchval(
+        sa.select(res.timezone).select_from(res.join_chain(aliases)).where(res.id_col == w.id)
+    )
+    zone = timeutil.zone(zone_name)
+    fixed = {col: wall.replace(tzinfo=zone).astimezone(UTC) for col, wall in locals_.items()}
+    await w.conn.execute(sa.update(res.table).where(res.id_col == w.id).values(fixed))
+    w.values.update(fixed)
 
 
 async def check_references(w: WriteCtx) -> None:
@@ -135,8 +181,35 @@ def _require_id(body: dict[str, Any]) -> int:
         raise ValidationError.one("Id", p.message, raw) from None
 
 
+def conflict(res: Resource, err: IntegrityViolation) -> ValidationError:
+    """A unique constraint lost to a concurrent write names the property it guards, as the
+    sequential check would have."""
+    for c in res.table.constraints:
+        if isinstance(c, sa.UniqueConstraint) and c.name == err.constraint:
+            keys = [col.key for col in c.columns]
+            for f in reversed(res.writable):
+                if f.column in keys:
+                    return ValidationError.one(f.name, "is already used by another record")
+    return ValidationError.one("Id", "conflicts with another change; try again")
+
+
 async def create(ctx: Ctx, res: Resource, body: Any) -> int:
+    try:
+        return await _create(ctx, res, body)
+    except IntegrityViolation as err:
+        raise conflict(res, err) from err
+
+
+async def update(ctx: Ctx, res: Resource, body: Any) -> int:
+    try:
+        return await _update(ctx, res, body)
+    except IntegrityViolation as err:
+        raise conflict(res, err) from err
+
+
+async def _create(ctx: Ctx, res: Resource, body: Any) -> int:
     values = validate(res, body_object(body), "create")
+    locals_ = values.pop(LOCALS)
     async with ctx.db.transaction() as conn:
         w = WriteCtx(ctx, conn, res, "create", values, None)
         await check_references(w)
@@ -150,15 +223,27 @@ async def create(ctx: Ctx, res: Resource, body: Any) -> int:
             "updated_by": ctx.principal.email,
         }
         w.id = await conn.fetchval(sa.insert(res.table).values(row).returning(res.id_col))
+        await apply_locals(w, locals_)
         if res.hooks.after_write is not None:
             await res.hooks.after_write(w)
         return int(w.id)
 
 
-async def update(ctx: Ctx, res: Resource, body: Any) -> int:
+async def _update(ctx: Ctx, res: Resource, body: Any) -> int:
     obj = body_object(body)
-    ident = _require_id(obj)
-    values = validate(res, obj, "update")
+    problems: list[FieldProblem] = []
+    ident, values = 0, {}
+    for step in ("id", "fields"):  # report a missing Id together with every field problem
+        try:
+            if step == "id":
+                ident = _require_id(obj)
+            else:
+                values = validate(res, obj, "update")
+        except ValidationError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise ValidationError(problems)
+    locals_ = values.pop(LOCALS)
     async with ctx.db.transaction() as conn:
         existing = await load_current(ctx, conn, res, ident)
         w = WriteCtx(ctx, conn, res, "update", values, existing, ident)
@@ -167,6 +252,7 @@ async def update(ctx: Ctx, res: Resource, body: Any) -> int:
             await res.hooks.prepare(w)
         row = {**w.values, "updated_on": ctx.now, "updated_by": ctx.principal.email}
         await conn.execute(sa.update(res.table).where(res.id_col == ident).values(row))
+        await apply_locals(w, locals_)
         if res.hooks.after_write is not None:
             await res.hooks.after_write(w)
     return ident
