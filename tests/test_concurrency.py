@@ -1,0 +1,255 @@
+"""Real concurrency: the real server (``coworkbill serve --workers 2``) in a subprocess on the
+session's database, hit by many simultaneous connections. Finalisations never share or skip a
+number, concurrent payments and line writes on one invoice serialise, and no request fails
+(SQLite may be slower; it must not error)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from decimal import Decimal as D
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from coworkbill import jsonio
+from tests.support import ADMIN_EMAIL, PASSWORD, Api, World, unique
+
+INV = "/api/billing/coworkerinvoices"
+LINES = "/api/billing/coworkerinvoicelines"
+LEDGER = "/api/billing/coworkerledgerentries"
+HIST = "/api/billing/coworkerinvoicehistories"
+COWORKBILL = Path(sys.executable).parent / "coworkbill"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(
+    database_url: str, world: World, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Base URL of a real two-worker server on the session database; stopped afterwards."""
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("server") / "server.log"
+    env = {**os.environ, "COWORKBILL_DATABASE_URL": database_url, "COWORKBILL_POOL_MAX": "10"}
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [str(COWORKBILL), "serve", "--port", str(port), "--workers", "2"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, log_path.read_text()
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "server did not start:\n" + log_path.read_text()
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)  # the group this fixture started (uvicorn's workers)
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def bearer(server: str, world: World) -> dict[str, str]:
+    """The administrator's access token from the server itself: Basic auth would put an argon2
+    verification on every cold request, which is not what these tests measure."""
+    form = {"grant_type": "password", "username": ADMIN_EMAIL, "password": PASSWORD}
+    r = httpx.post(f"{server}/api/token", data=form, timeout=60)
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def exact(r: Any) -> Any:
+    assert r.status_code == 200, r.text
+    return jsonio.loads(r.content)
+
+
+async def fire(base: str, auth: dict[str, str], calls: list[tuple[str, str, Any]]) -> list[Any]:
+    """Send every (method, path, body) at once, each on its own connection."""
+    limits = httpx.Limits(max_connections=len(calls), max_keepalive_connections=0)
+    headers = {**auth, "Content-Type": "application/json"}
+    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
+        return await asyncio.gather(
+            *(
+                client.request(method, path, content=jsonio.dumps(body), headers=headers)
+                for method, path, body in calls
+            )
+        )
+
+
+def assert_all_ok(responses: list[Any]) -> None:
+    failed = [(r.status_code, r.text) for r in responses if r.status_code != 200]
+    assert not failed, failed
+    refused = [r.text for r in responses if r.json()["WasSuccessful"] is not True]
+    assert not refused, refused
+
+
+def add_line(api: Api, inv: int, amount: D) -> None:
+    body = {
+        "CoworkerInvoiceId": inv,
+        "Description": "Desk",
+        "Quantity": 1,
+        "SubTotal": amount,
+        "TaxRate": D(20),
+    }
+    headers = {**api.auth, "Content-Type": "application/json"}
+    r = api.client.post(LINES, content=jsonio.dumps(body), headers=headers)
+    assert exact(r)["WasSuccessful"] is True
+
+
+def history_names(api: Api, inv: int) -> list[str]:
+    params = {"CoworkerInvoiceHistory_CoworkerInvoice": inv, "size": 1000}
+    return [r["Name"] for r in exact(api.get(HIST, params))["Records"]]
+
+
+def test_concurrent_finalisations_take_unique_gapless_numbers(
+    server: str, bearer: dict[str, str], api: Api
+) -> None:
+    prefix = unique("R") + "-"
+    biz = api.business(InvoiceNumberPrefix=prefix, InvoiceNumberPadding=4)
+    cw = api.coworker(biz)
+    # one hand-typed number inside the range: the sequence must step over it, under load too
+    api.invoice(biz, cw, InvoiceNumber=f"{prefix}0007")
+    drafts = [api.invoice(biz, cw, InvoiceNumber="", Draft=True) for _ in range(50)]
+    bodies = [{**exact(api.get(f"{INV}/{d}")), "Draft": False, "InvoiceNumber": ""} for d in drafts]
+    responses = asyncio.run(fire(server, bearer, [("PUT", INV, b) for b in bodies]))
+    assert_all_ok(responses)
+    numbers = [exact(api.get(f"{INV}/{d}"))["InvoiceNumber"] for d in drafts]
+    expected = [f"{prefix}{n:04d}" for n in range(1, 52) if n != 7]
+    assert sorted(numbers) == expected
+    assert exact(api.get(f"/api/sys/businesses/{biz}"))["NextInvoiceNumber"] == 52
+    for d in drafts:
+        assert history_names(api, d).count("Invoice finalised") == 1
+
+
+def test_concurrent_payments_settle_every_invoice(
+    server: str, bearer: dict[str, str], api: Api
+) -> None:
+    biz = api.business()
+    cw = api.coworker(biz)
+
+    def invoice() -> int:
+        inv = api.invoice(biz, cw)
+        add_line(api, inv, D(100))  # 120.00 with tax
+        return inv
+
+    by_command = [invoice() for _ in range(20)]
+    by_ledger = [invoice() for _ in range(20)]
+    both = [invoice() for _ in range(10)]
+
+    def pay(inv: int) -> tuple[str, str, Any]:
+        params = [{"Name": "Payment Method", "Type": "ePaymentProvider", "Value": 996}]
+        return (
+            "POST",
+            f"{INV}/runcommand",
+            {"Key": "PAY_COWORKER_INVOICE_MANUAL", "Ids": [inv], "Parameters": params},
+        )
+
+    def credit(inv: int, amount: D) -> tuple[str, str, Any]:
+        return (
+            "POST",
+            LEDGER,
+            {"BusinessId": biz, "CoworkerId": cw, "CoworkerInvoiceId": inv, "Credit": amount},
+        )
+
+    calls = [pay(i) for i in by_command]
+    calls += [credit(i, D(60)) for i in by_ledger for _ in range(2)]
+    calls += [c for i in both for c in (pay(i), credit(i, D(30)))]
+    responses = asyncio.run(fire(server, bearer, calls))
+    assert_all_ok(responses)
+
+    for inv in by_command + by_ledger + both:
+        rec = exact(api.get(f"{INV}/{inv}"))
+        entries = exact(api.get(LEDGER, {"CoworkerLedgerEntry_CoworkerInvoice": inv}))["Records"]
+        credits = sum((e["Credit"] for e in entries), D(0))
+        assert rec["PaidAmount"] == credits, (inv, rec["PaidAmount"], entries)
+        assert rec["Paid"] is True and rec["PaidOn"] is not None, rec
+        if inv in both:
+            # either order is fine: paid-then-credited overpays, credited-then-paid pays the rest
+            assert credits in (D(120), D(150)), entries
+        else:
+            assert credits == D(120), entries
+        assert history_names(api, inv).count("Invoice paid") == 1
+
+
+def test_concurrent_line_writes_keep_one_invoice_total(
+    server: str, bearer: dict[str, str], api: Api
+) -> None:
+    biz = api.business()
+    inv = api.invoice(biz, api.coworker(biz))
+    amounts = [D(n) / 100 + D("0.005") for n in range(1, 41)]
+    calls = [
+        (
+            "POST",
+            LINES,
+            {
+                "CoworkerInvoiceId": inv,
+                "Description": f"L{n}",
+                "Quantity": 1,
+                "SubTotal": a,
+                "TaxRate": D("17.5"),
+            },
+        )
+        for n, a in enumerate(amounts)
+    ]
+    assert_all_ok(asyncio.run(fire(server, bearer, calls)))
+    rec = exact(api.get(f"{INV}/{inv}"))
+    lines = exact(api.get(LINES, {"CoworkerInvoiceLine_CoworkerInvoice": inv, "size": 100}))
+    assert lines["TotalItems"] == 40
+    assert rec["TotalAmount"] == sum(
+        (ln["SubTotal"] + ln["TaxAmount"] for ln in lines["Records"]), D(0)
+    )
+    assert sorted(ln["Position"] for ln in lines["Records"]) == list(range(1, 41))
+
+
+def test_concurrent_duplicate_hand_typed_numbers(
+    server: str, bearer: dict[str, str], api: Api
+) -> None:
+    w = api.world
+    assert w is not None
+    biz = api.business()
+    cw = api.coworker(biz)
+    number = unique("DUP")
+    body = {
+        "CoworkerId": cw,
+        "BusinessId": biz,
+        "InvoiceNumber": number,
+        "BillToName": "x",
+        "BillToAddress": "x",
+        "BillToCity": "x",
+        "BillToPostCode": "x",
+        "BillToCountryId": w.country_gb,
+        "CurrencyId": w.currency_gbp,
+    }
+    responses = asyncio.run(fire(server, bearer, [("POST", INV, body)] * 10))
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [200] + [400] * 9, [(r.status_code, r.text) for r in responses]
+    for r in responses:
+        if r.status_code == 400:
+            assert [e["PropertyName"] for e in r.json()["Errors"]] == ["InvoiceNumber"]
+    listed = exact(api.get(INV, {"CoworkerInvoice_Business": biz}))
+    assert [rec["InvoiceNumber"] for rec in listed["Records"]] == [number]
