@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from coworkbill.billing import downloads, history, numbering, service, totals
+from coworkbill.billing.history import Actor
 from coworkbill.billing.tables import (
     coworker_invoice_lines,
     coworker_invoices,
@@ -34,8 +35,8 @@ def _why(reason: str) -> str:
     return f"{CANNOT}: {reason}."
 
 
-def _actor(run: CommandRun) -> service.Actor:
-    return service.Actor(run.ctx.principal.email, run.ctx.now)
+def _actor(run: CommandRun) -> Actor:
+    return Actor(run.ctx.principal.email, run.ctx.now)
 
 
 async def _locked(run: CommandRun) -> dict[str, Any]:
@@ -106,8 +107,7 @@ async def pay_manual(run: CommandRun) -> Outcome:
         inv["id"],
         "Payment received",
         f"Manual payment of {service.money(outstanding, inv)} (method {method}).",
-        by=actor.email,
-        now=actor.now,
+        actor,
     )
     await service.recompute(run.conn, inv, actor)
     return Outcome(f"Invoice {inv['invoice_number']} was marked as paid.", {"Id": inv["id"]})
@@ -141,8 +141,7 @@ async def void(run: CommandRun) -> Outcome:
         inv["id"],
         "Invoice voided",
         f"Invoice {inv['invoice_number']} was voided.",
-        by=actor.email,
-        now=actor.now,
+        actor,
     )
     return Outcome(f"Invoice {inv['invoice_number']} was voided.", {"Id": inv["id"]})
 
@@ -264,16 +263,14 @@ async def cancel(run: CommandRun) -> Outcome:
         note_id,
         "Invoice created",
         f"Credit note {number} for invoice {inv['invoice_number']}.",
-        by=actor.email,
-        now=actor.now,
+        actor,
     )
     await history.record(
         run.conn,
         inv["id"],
         "Credit note issued",
         f"Credit note {number} issued for {service.money(credit, inv)}.",
-        by=actor.email,
-        now=actor.now,
+        actor,
     )
     # The credit note settles the original (payment provider 94, CreditNote) and is itself
     # settled by it: two sides of one ledger movement, so nothing is paid or credited twice.
@@ -337,8 +334,7 @@ async def refund(run: CommandRun) -> Outcome:
         inv["id"],
         "Invoice refunded",
         f"Refunded {service.money(inv['total_amount'], inv)}.",
-        by=actor.email,
-        now=actor.now,
+        actor,
     )
     return Outcome(f"Invoice {inv['invoice_number']} was refunded.", {"Id": inv["id"]})
 

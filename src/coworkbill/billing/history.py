@@ -4,6 +4,7 @@ caller's transaction, naming what changed and who did it."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -14,22 +15,29 @@ from coworkbill.db.database import Executor
 _INSERT = sa.insert(coworker_invoice_histories)
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who acts and when: the user's email and the request's instant."""
+
+    email: str
+    now: datetime
+
+
 async def record(
     conn: Executor,
     invoice_id: int,
     name: str,
     description: str,
+    actor: Actor,
     *,
-    by: str,
-    now: datetime,
     is_problem: bool = False,
 ) -> None:
     await conn.execute(
         _INSERT.values(
             unique_id=str(uuid.uuid4()),
-            created_on=now,
-            updated_on=now,
-            updated_by=by,
+            created_on=actor.now,
+            updated_on=actor.now,
+            updated_by=actor.email,
             coworker_invoice_id=invoice_id,
             name=name,
             description=description[:4000],

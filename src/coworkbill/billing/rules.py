@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from coworkbill.billing import history, numbering, service, totals
 from coworkbill.billing.enums import STORECOVE_STATUS
+from coworkbill.billing.history import Actor
 from coworkbill.billing.tables import coworker_invoice_lines
 from coworkbill.engine.context import WriteCtx
 from coworkbill.engine.errors import Refused, ValidationError
@@ -20,8 +21,8 @@ log = logging.getLogger("coworkbill.notifications")
 L = coworker_invoice_lines
 
 
-def actor(w: WriteCtx) -> service.Actor:
-    return service.Actor(w.ctx.principal.email, w.ctx.now)
+def actor(w: WriteCtx) -> Actor:
+    return Actor(w.ctx.principal.email, w.ctx.now)
 
 
 def changed_fields(w: WriteCtx) -> list[str]:
@@ -75,9 +76,7 @@ async def after_invoice_write(w: WriteCtx) -> None:
     a, number = actor(w), w.values.get("invoice_number")
     if w.op == "create":
         label = number or "(draft)"
-        await history.record(
-            w.conn, w.id, "Invoice created", f"Invoice {label} created.", by=a.email, now=a.now
-        )
+        await history.record(w.conn, w.id, "Invoice created", f"Invoice {label} created.", a)
         return
     assert w.existing is not None
     if w.existing["draft"] and not w.values.get("draft"):
@@ -86,8 +85,7 @@ async def after_invoice_write(w: WriteCtx) -> None:
             w.id,
             "Invoice finalised",
             f"Invoice finalised with number {number}.",
-            by=a.email,
-            now=a.now,
+            a,
         )
     elif "numbered" in w.notes:
         await history.record(
@@ -95,8 +93,7 @@ async def after_invoice_write(w: WriteCtx) -> None:
             w.id,
             "Invoice numbered",
             f"Invoice number {number} assigned.",
-            by=a.email,
-            now=a.now,
+            a,
         )
     status = w.values.get("storecove_invoice_status")
     if status != w.existing.get("storecove_invoice_status"):
@@ -106,8 +103,7 @@ async def after_invoice_write(w: WriteCtx) -> None:
             w.id,
             "E-invoicing status changed",
             f"Storecove status is now {name}.",
-            by=a.email,
-            now=a.now,
+            a,
             is_problem=status in (2, 4),
         )
     system = {"Draft", "StorecoveInvoiceStatus"}
@@ -120,8 +116,7 @@ async def after_invoice_write(w: WriteCtx) -> None:
             w.id,
             "Invoice updated",
             "Changed: " + ", ".join(rest) + ".",
-            by=a.email,
-            now=a.now,
+            a,
         )
 
 
@@ -162,7 +157,7 @@ async def after_line_write(w: WriteCtx) -> None:
     amount = service.money(w.values["sub_total"], inv)
     text = f"{w.values['description']}: {w.values['quantity']} x, {amount} net"
     if w.op == "create":
-        await history.record(w.conn, inv["id"], "Line added", text, by=a.email, now=a.now)
+        await history.record(w.conn, inv["id"], "Line added", text, a)
     else:
         changed = ", ".join(changed_fields(w)) or "nothing"
         await history.record(
@@ -170,8 +165,7 @@ async def after_line_write(w: WriteCtx) -> None:
             inv["id"],
             "Line changed",
             f"{text} (changed: {changed}).",
-            by=a.email,
-            now=a.now,
+            a,
         )
 
 
@@ -189,8 +183,7 @@ async def after_line_delete(w: WriteCtx) -> None:
         inv["id"],
         "Line removed",
         f"{w.existing['description']}: {service.money(w.existing['sub_total'], inv)} net.",
-        by=a.email,
-        now=a.now,
+        a,
     )
 
 
@@ -239,8 +232,7 @@ async def after_ledger_write(w: WriteCtx) -> None:
                 inv["id"],
                 name,
                 f"{service.money(abs(credit), inv)}; paid so far {service.money(so_far, inv)}.",
-                by=a.email,
-                now=a.now,
+                a,
             )
             await service.recompute(w.conn, inv, a)
             continue
@@ -252,8 +244,7 @@ async def after_ledger_write(w: WriteCtx) -> None:
                 inv["id"],
                 "Payment changed",
                 f"Paid so far {service.money(inv['paid_amount'], inv)}.",
-                by=a.email,
-                now=a.now,
+                a,
             )
         await service.announce_paid_state(w.conn, inv, was_paid, a)
 
@@ -277,8 +268,7 @@ async def after_ledger_delete(w: WriteCtx) -> None:
         inv["id"],
         "Payment removed",
         f"Paid so far {service.money(inv['paid_amount'], inv)}.",
-        by=a.email,
-        now=a.now,
+        a,
     )
     await service.announce_paid_state(w.conn, inv, was_paid, a)
 

@@ -8,14 +8,13 @@ appends the history entries a payment-state change implies ("Invoice paid", ...)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 
 from coworkbill.billing import history, totals
+from coworkbill.billing.history import Actor
 from coworkbill.billing.tables import (
     coworker_invoice_lines,
     coworker_invoices,
@@ -65,12 +64,6 @@ _CREDITS = cached(
     .order_by(E.c.transaction_date, E.c.id),
     "billing-credits",
 )
-
-
-@dataclass
-class Actor:
-    email: str
-    now: datetime
 
 
 async def lock_invoice(conn: Executor, invoice_id: int) -> dict[str, Any] | None:
@@ -161,8 +154,7 @@ async def announce_paid_state(
             inv["id"],
             "Invoice paid",
             f"Invoice fully paid: {money(inv['paid_amount'], inv)} received.",
-            by=actor.email,
-            now=actor.now,
+            actor,
         )
     elif was_paid and not inv["paid"]:
         await history.record(
@@ -171,8 +163,7 @@ async def announce_paid_state(
             "Invoice no longer paid",
             f"Payments now total {money(inv['paid_amount'], inv)} of "
             f"{money(inv['total_amount'], inv)}.",
-            by=actor.email,
-            now=actor.now,
+            actor,
         )
 
 
