@@ -1,7 +1,7 @@
-"""Real concurrency: the real server (``coworkbill serve --workers 2``) in a subprocess on the
-session's database, hit by many simultaneous connections. Finalisations never share or skip a
-number, concurrent payments and line writes on one invoice serialise, and no request fails
-(SQLite may be slower; it must not error)."""
+"""Real concurrency: several real server processes (``coworkbill serve --workers 2`` each) on
+the session's database, hit by many simultaneous connections spread over all of them.
+Finalisations never share or skip a number, concurrent payments and line writes on one invoice
+serialise, and no request fails (SQLite may be slower; it must not error)."""
 
 from __future__ import annotations
 
@@ -35,42 +35,51 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+SERVERS = 2  # independent server processes, each with WORKERS workers, on one database
+WORKERS = 2
+
+
 @pytest.fixture(scope="module")
 def server(
     database_url: str, world: World, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    """Base URL of a real two-worker server on the session database; stopped afterwards."""
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("server") / "server.log"
-    env = {**os.environ, "COWORKBILL_DATABASE_URL": database_url, "COWORKBILL_POOL_MAX": "10"}
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [str(COWORKBILL), "serve", "--port", str(port), "--workers", "2"],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base = f"http://127.0.0.1:{port}"
+    """Base URLs of several real multi-worker server processes on the session database,
+    separated by spaces (``fire`` spreads calls over them); all stopped afterwards."""
+    env = {**os.environ, "COWORKBILL_DATABASE_URL": database_url, "COWORKBILL_POOL_MAX": "8"}
+    procs: list[tuple[subprocess.Popen[bytes], Path]] = []
+    bases = []
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, log_path.read_text()
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not start:\n" + log_path.read_text()
-            time.sleep(0.2)
-        yield base
+        for n in range(SERVERS):
+            port = _free_port()
+            log_path = tmp_path_factory.mktemp(f"server{n}") / "server.log"
+            with log_path.open("wb") as log:
+                cmd = [str(COWORKBILL), "serve", "--port", str(port), "--workers", str(WORKERS)]
+                proc = subprocess.Popen(
+                    cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                )
+            procs.append((proc, log_path))
+            bases.append(f"http://127.0.0.1:{port}")
+        for (proc, log_path), base in zip(procs, bases, strict=True):
+            deadline = time.monotonic() + 60
+            while True:
+                assert proc.poll() is None, log_path.read_text()
+                try:
+                    if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline, "no start:\n" + log_path.read_text()
+                time.sleep(0.2)
+        yield " ".join(bases)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)  # the group this fixture started (uvicorn's workers)
-            proc.wait(timeout=10)
+        for proc, _ in procs:
+            proc.terminate()
+        for proc, _ in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, 9)  # the group this fixture started (uvicorn's workers)
+                proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +87,7 @@ def bearer(server: str, world: World) -> dict[str, str]:
     """The administrator's access token from the server itself: Basic auth would put an argon2
     verification on every cold request, which is not what these tests measure."""
     form = {"grant_type": "password", "username": ADMIN_EMAIL, "password": PASSWORD}
-    r = httpx.post(f"{server}/api/token", data=form, timeout=60)
+    r = httpx.post(f"{server.split()[0]}/api/token", data=form, timeout=60)
     assert r.status_code == 200, r.text
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
@@ -89,14 +98,21 @@ def exact(r: Any) -> Any:
 
 
 async def fire(base: str, auth: dict[str, str], calls: list[tuple[str, str, Any]]) -> list[Any]:
-    """Send every (method, path, body) at once, each on its own connection."""
+    """Send every (method, path, body) at once, each on its own connection, spread round-robin
+    over the server processes in ``base`` (space-separated URLs)."""
+    bases = base.split()
     limits = httpx.Limits(max_connections=len(calls), max_keepalive_connections=0)
     headers = {**auth, "Content-Type": "application/json"}
-    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
+    async with httpx.AsyncClient(timeout=120, limits=limits) as client:
         return await asyncio.gather(
             *(
-                client.request(method, path, content=jsonio.dumps(body), headers=headers)
-                for method, path, body in calls
+                client.request(
+                    method,
+                    bases[i % len(bases)] + path,
+                    content=jsonio.dumps(body),
+                    headers=headers,
+                )
+                for i, (method, path, body) in enumerate(calls)
             )
         )
 

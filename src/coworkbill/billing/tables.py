@@ -192,3 +192,31 @@ downloads = sa.Table(
     sa.Column("created_on", UTCDateTime(), nullable=False),
     sa.Column("expires_on", UTCDateTime(), nullable=False),
 )
+
+# ---------------------------------------------------------------- indexes behind the filters
+# Each serves a filter or sort the declarations mark ``indexed=True`` (billing/resources.py);
+# tests/test_query_plans.py checks them against PostgreSQL's plans. Nothing else is indexed:
+# every index costs each write.
+_inv = coworker_invoices.c
+for _col in ("due_date", "paid_on", "created_on", "updated_on", "paid", "draft", "void",
+             "credit_note"):  # fmt: skip
+    sa.Index(f"ix_coworker_invoices_{_col}", _inv[_col])
+# Exact, case-insensitive number lookups compare lower(number).
+sa.Index("ix_coworker_invoices_lower_number", sa.func.lower(_inv.invoice_number))
+# The default order (InvoiceNumber, NULLs first, then Id); SQLite puts NULLs first by itself.
+sa.Index(
+    "ix_coworker_invoices_number_order",
+    _inv.invoice_number.asc().nulls_first(),
+    _inv.id,
+).ddl_if(dialect="postgresql")
+sa.Index("ix_coworker_invoices_number_order", _inv.invoice_number, _inv.id).ddl_if(dialect="sqlite")
+# "Contains" on names: trigram GIN on PostgreSQL (SQLite scans; it is not the scale target).
+sa.Index(
+    "ix_coworker_invoices_bill_to_name_trgm",
+    _inv.bill_to_name,
+    postgresql_using="gin",
+    postgresql_ops={"bill_to_name": "gin_trgm_ops"},
+).ddl_if(dialect="postgresql")
+for _col in ("created_on", "updated_on"):
+    sa.Index(f"ix_coworker_invoice_lines_{_col}", coworker_invoice_lines.c[_col])
+sa.Index("ix_coworker_invoice_histories_updated_on", coworker_invoice_histories.c.updated_on)

@@ -15,6 +15,7 @@ upgrade; foreign keys are enforced on SQLite.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -173,6 +174,11 @@ class SqliteConn(_Base):
     async def execute(self, stmt: ClauseElement, params: dict[str, Any] | None = None) -> None:
         await self.fetch(stmt, params)
 
+    async def explain(self, stmt: ClauseElement) -> list[str]:
+        """SQLite's query plan for ``stmt``, one line per step ("SEARCH t USING INDEX ...")."""
+        c = self.compiled(stmt)
+        return [r[3] for r in self._con.execute("EXPLAIN QUERY PLAN " + c.sql, c.args(None))]
+
 
 class SqliteDatabase(SqliteConn):
     def __init__(self, path: str) -> None:
@@ -233,6 +239,11 @@ class PgConn(_Base):
             await self._con.execute(c.sql, *c.args(params))
         except asyncpg.IntegrityConstraintViolationError as err:
             raise IntegrityViolation(str(err), getattr(err, "constraint_name", None)) from err
+
+    async def explain(self, stmt: ClauseElement) -> Any:
+        """PostgreSQL's plan for ``stmt`` as the JSON document of ``EXPLAIN (FORMAT JSON)``."""
+        c = self.compiled(stmt)
+        return json.loads(await self._con.fetchval("EXPLAIN (FORMAT JSON) " + c.sql, *c.args(None)))
 
 
 class PgDatabase(PgConn):

@@ -82,3 +82,10 @@ coworkers = sa.Table(
     ),
 )
 sa.Index("ix_coworkers_invoicing_business_id", coworkers.c.invoicing_business_id)
+# "Contains" on customer names (invoice and history filters through the customer).
+sa.Index(
+    "ix_coworkers_full_name_trgm",
+    coworkers.c.full_name,
+    postgresql_using="gin",
+    postgresql_ops={"full_name": "gin_trgm_ops"},
+).ddl_if(dialect="postgresql")

@@ -49,6 +49,7 @@ def own(
     choices: tuple[int, ...] | None = None,
     list_aliases: tuple[str, ...] = (),
     allow_empty: bool = False,
+    indexed: bool = False,
     description: str = "",
 ) -> Field:
     k = kind or _kind_of(col)
@@ -75,6 +76,7 @@ def own(
         scale=scale,
         choices=choices,
         allow_empty=allow_empty,
+        indexed=indexed,
         nullable=bool(col.nullable),
         list_aliases=list_aliases,
         description=description,
@@ -97,6 +99,7 @@ def den(
     names: dict[int, str] | None = None,
     alt: bool = False,
     alias_prefix: str | None = None,
+    indexed: bool = False,
     description: str = "",
 ) -> Field:
     """A value copied from a related record. ``path`` is its filter name after the entity prefix
@@ -124,6 +127,7 @@ def den(
         ranged=ranged,
         list_aliases=aliases,
         names=names,
+        indexed=indexed,
         description=description or "Copied from a related record (read-only).",
     )
 

@@ -73,6 +73,9 @@ class Field:
     allow_empty: bool = False  # "" is a value, not a missing required field
     nullable: bool = True
     local_of: str | None = None
+    # Filters and sorts on it are served by an index (checked against query plans on
+    # PostgreSQL; through a join, the whole path is indexed).
+    indexed: bool = False
     list_aliases: tuple[str, ...] = ()
     compute: Callable[[dict[str, Any]], Any] | None = None
     description: str = ""

@@ -46,6 +46,7 @@ class ListQuery:
     order_expr: Any
     direction: int  # 1 ascending, -1 descending
     where: list[Any]
+    order_nullable: bool = True
 
 
 def read_expr(res: Resource, f: Field) -> Any:
@@ -257,4 +258,8 @@ async def parse_list_query(
             problems.append(FieldProblem(sent, value, p.message))
     if problems:
         raise ValidationError(problems)
-    return ListQuery(page, size, order_field, read_expr(res, order_field), direction, where)
+    base = res.by_name[order_field.local_of] if order_field.local_of else order_field
+    nullable = base.nullable
+    return ListQuery(
+        page, size, order_field, read_expr(res, order_field), direction, where, nullable
+    )

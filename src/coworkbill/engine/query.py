@@ -145,14 +145,17 @@ async def zones(ctx: Ctx, res: Resource) -> list[str | None]:
     return [r[0] for r in rows] + [None]
 
 
-async def list_page(ctx: Ctx, res: Resource, q: ListQuery) -> Record:
+def list_statements(who: Principal, res: Resource, q: ListQuery) -> tuple[Any, Any]:
+    """The count and the page statements of a search, as the app runs them."""
     where = list(q.where)
-    scope = scope_clause(res, ctx.principal)
+    scope = scope_clause(res, who)
     if scope is not None:
         where.append(scope)
-    direction = q.order_expr.asc().nulls_first() if q.direction > 0 else q.order_expr.desc()
-    if q.direction < 0:
-        direction = direction.nulls_last()
+    direction = q.order_expr.asc() if q.direction > 0 else q.order_expr.desc()
+    if q.order_nullable:
+        # One order on both databases: NULLs first ascending (SQLite's own), last descending.
+        # Said only where NULLs can occur, so a plain index still serves NOT NULL columns.
+        direction = direction.nulls_first() if q.direction > 0 else direction.nulls_last()
     order = [direction] if q.order_expr is res.id_col else [direction, res.id_col.asc()]
     if q.order_expr is res.id_col and q.direction < 0:
         order = [res.id_col.desc()]
@@ -162,32 +165,39 @@ async def list_page(ctx: Ctx, res: Resource, q: ListQuery) -> Record:
         # and the SQL silently cross-joins that table instead.
         aliases.update(find_tables(clause, include_aliases=True, check_columns=True))
     frm = res.join_chain(aliases)
-    total = await ctx.db.fetchval(sa.select(sa.func.count()).select_from(frm).where(*where))
-    offset = (q.page - 1) * q.size
+    count = sa.select(sa.func.count()).select_from(frm).where(*where)
+    # Deferred join: the page of ids is taken with only the joins the filters need, then the
+    # full rows of just those ids are read.
+    ids = (
+        sa.select(res.id_col)
+        .select_from(frm)
+        .where(*where)
+        .order_by(*order)
+        .limit(q.size)
+        .offset((q.page - 1) * q.size)
+        .correlate(None)
+    )
+    page = (
+        sa.select(*res.select_exprs)
+        .select_from(res.full_from())
+        .where(res.id_col.in_(ids))
+        .order_by(*order)
+    )
+    return count, page
+
+
+async def list_page(ctx: Ctx, res: Resource, q: ListQuery) -> Record:
+    count, page = list_statements(ctx.principal, res, q)
+    total = int(await ctx.db.fetchval(count) or 0)
     records: list[Record] = []
-    if total and offset < total:
-        ids = (
-            sa.select(res.id_col)
-            .select_from(frm)
-            .where(*where)
-            .order_by(*order)
-            .limit(q.size)
-            .offset(offset)
-            .correlate(None)
-        )
-        stmt = (
-            sa.select(*res.select_exprs)
-            .select_from(res.full_from())
-            .where(res.id_col.in_(ids))
-            .order_by(*order)
-        )
+    if total > (q.page - 1) * q.size:
         ser = serializer(res)
-        records = [ser(r, listing=True) for r in await ctx.db.fetch(stmt)]
+        records = [ser(r, listing=True) for r in await ctx.db.fetch(page)]
     return envelopes.page(
         records,
         page=q.page,
         size=q.size,
-        total=int(total or 0),
+        total=total,
         order_field=q.order_field.name,
         direction=q.direction,
     )

@@ -58,6 +58,7 @@ class Resource:
     can_delete: bool = True
     commands: list[Command] = field(default_factory=list)
     hooks: Hooks = field(default_factory=Hooks)
+    large: bool = False  # expected to hold millions of rows: CreatedOn/UpdatedOn are indexed
     description: str = ""
 
     def __post_init__(self) -> None:
@@ -141,12 +142,36 @@ def base_fields(res: Resource) -> list[Field]:
         return None if v is None else str(v)
 
     fields = [
-        Field("Id", Kind.INT, t.c.id, filters=("Id",), bare_filters=("Id",), nullable=False),
+        Field(
+            "Id",
+            Kind.INT,
+            t.c.id,
+            filters=("Id",),
+            bare_filters=("Id",),
+            nullable=False,
+            indexed=True,
+        ),
         Field(
             "UniqueId", Kind.GUID, t.c.unique_id, filters=("UniqueId",), bare_filters=("UniqueId",)
         ),
-        Field("CreatedOn", Kind.DATETIME, t.c.created_on, filters=("CreatedOn",), ranged=True),
-        Field("UpdatedOn", Kind.DATETIME, t.c.updated_on, filters=("UpdatedOn",), ranged=True),
+        Field(
+            "CreatedOn",
+            Kind.DATETIME,
+            t.c.created_on,
+            filters=("CreatedOn",),
+            ranged=True,
+            nullable=False,
+            indexed=res.large,
+        ),
+        Field(
+            "UpdatedOn",
+            Kind.DATETIME,
+            t.c.updated_on,
+            filters=("UpdatedOn",),
+            ranged=True,
+            nullable=False,
+            indexed=res.large,
+        ),
         Field("UpdatedBy", Kind.STR, t.c.updated_by, filters=("UpdatedBy",), match=Match.CONTAINS),
         Field("IsNew", Kind.BOOL, compute=_is_new),
         Field(
