@@ -25,6 +25,7 @@ from coworkbill.db.database import make_database
 from coworkbill.directory.resources import RESOURCES as DIRECTORY
 from coworkbill.engine.openapi import openapi_document, swagger_html
 from coworkbill.engine.registry import Registry
+from coworkbill.engine.router import ResourceRouter
 from coworkbill.engine.routes import internal_error, json_response, log, resource_routes
 
 _HEALTH = jsonio.dumps({"status": "ok"})
@@ -113,8 +114,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Mount("/docs/static", StaticFiles(directory=Path(swagger_ui_bundle.swagger_ui_path))),
         Route("/downloads/{token}", downloads.download, methods=["GET"]),
     ]
-    for res in registry.values():
-        routes.extend(resource_routes(res))
+    routes.append(
+        ResourceRouter([r for res in registry.values() for r in resource_routes(res)])  # type: ignore[misc]
+    )
     handlers: dict[Any, Any] = {HTTPException: not_found}
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)
     app.router.redirect_slashes = False  # several Nexudus clients do not follow redirects

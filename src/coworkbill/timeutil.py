@@ -77,9 +77,10 @@ def _to_utc(naive: datetime, off: str | None, local_zone: tzinfo) -> datetime:
 def fmt_utc(value: datetime | None) -> str | None:
     if value is None:
         return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if value.tzinfo is not None and value.utcoffset():
+        value = value.astimezone(UTC)
+    # isoformat is several times cheaper than strftime on this hot path (every date field).
+    return value.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 def fmt_local(value: datetime | None, zone_name: str | None) -> str | None:
@@ -87,4 +88,4 @@ def fmt_local(value: datetime | None, zone_name: str | None) -> str | None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(zone(zone_name)).strftime("%Y-%m-%dT%H:%M:%S")
+    return value.astimezone(zone(zone_name)).replace(tzinfo=None).isoformat(timespec="seconds")

@@ -55,6 +55,7 @@ class Compiled:
     bind_procs: tuple[Proc, ...]
     result_procs: tuple[Proc, ...]
     compiled: Any
+    converted: tuple[tuple[int, Callable[[Any], Any]], ...] = ()  # (column, processor) pairs
 
     def args(self, params: dict[str, Any] | None) -> list[Any]:
         values = self.compiled.construct_params(params) if params else self.compiled.params
@@ -65,10 +66,14 @@ class Compiled:
         return out
 
     def row(self, raw: Sequence[Any]) -> Row:
-        procs = self.result_procs
-        if not procs:
+        if not self.converted:
             return tuple(raw)
-        return tuple(p(v) if p is not None else v for p, v in zip(procs, raw, strict=False))
+        out = list(raw)
+        for i, proc in self.converted:  # only the columns whose type converts
+            v = out[i]
+            if v is not None:
+                out[i] = proc(v)
+        return tuple(out)
 
 
 def _proc_list(types: Sequence[Any], dialect: Dialect, result: bool) -> tuple[Proc, ...]:
@@ -108,7 +113,8 @@ def compile_for(dialect: Dialect, stmt: ClauseElement) -> Compiled:
     bind_procs = _proc_list(bind_types, dialect, result=False) or tuple(None for _ in names)
     cols = list(getattr(stmt, "exported_columns", ()) or ())
     result_procs = _proc_list([col.type for col in cols], dialect, result=True)
-    return Compiled(c.string, names, bind_procs, result_procs, c)
+    converted = tuple((i, p) for i, p in enumerate(result_procs) if p is not None)
+    return Compiled(c.string, names, bind_procs, result_procs, c, converted)
 
 
 class Executor(Protocol):
@@ -246,6 +252,12 @@ class PgConn(_Base):
         return json.loads(await self._con.fetchval("EXPLAIN (FORMAT JSON) " + c.sql, *c.args(None)))
 
 
+async def _keep_session(con: Any) -> None:
+    """asyncpg's default reset runs one more query (a whole round trip) on every release. We
+    never leave session state behind (no LISTEN, advisory locks or SET; every transaction is
+    closed by its context manager), so there is nothing to reset."""
+
+
 class PgDatabase(PgConn):
     def __init__(self, dsn: str, min_size: int, max_size: int) -> None:
         self.dialect = pg_asyncpg.dialect()  # type: ignore[no-untyped-call]
@@ -256,7 +268,7 @@ class PgDatabase(PgConn):
 
     async def connect(self) -> None:
         self._con = await asyncpg.create_pool(
-            self.dsn, min_size=self.min_size, max_size=self.max_size
+            self.dsn, min_size=self.min_size, max_size=self.max_size, reset=_keep_session
         )
 
     async def close(self) -> None:
@@ -270,6 +282,18 @@ class PgDatabase(PgConn):
 
 
 Database = SqliteDatabase | PgDatabase
+
+
+_statements: dict[Any, Any] = {}
+
+
+def statement(key: Any, build: Callable[[], Any]) -> Any:
+    """The statement ``build`` makes, built once per ``key`` and compiled once per database:
+    constructing a SQLAlchemy Select costs more than running a primary-key read."""
+    stmt = _statements.get(key)
+    if stmt is None:
+        stmt = _statements[key] = cached(build(), key)
+    return stmt
 
 
 def cached(stmt: Any, key: Any) -> Any:

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.util import find_tables
 
 from coworkbill import timeutil
-from coworkbill.db.database import Executor, cached
+from coworkbill.db.database import Executor, statement
 from coworkbill.engine import envelopes
 from coworkbill.engine.context import Ctx, Principal
 from coworkbill.engine.errors import NotFound
@@ -80,12 +80,14 @@ def scope_clause(res: Resource, who: Principal) -> Any:
 
 
 def _one_stmt(res: Resource) -> Any:
-    stmt = (
-        sa.select(*res.select_exprs)
-        .select_from(res.full_from())
-        .where(res.id_col == sa.bindparam("id", type_=sa.Integer))
+    return statement(
+        ("one", res.name),
+        lambda: (
+            sa.select(*res.select_exprs)
+            .select_from(res.full_from())
+            .where(res.id_col == sa.bindparam("id", type_=sa.Integer))
+        ),
     )
-    return cached(stmt, ("one", res.name))
 
 
 async def fetch_row(ex: Executor, res: Resource, ident: int) -> tuple[Any, ...] | None:
@@ -122,19 +124,21 @@ async def get_many(ctx: Ctx, res: Resource, ids: list[int]) -> list[Record]:
 async def is_visible(ex: Executor, who: Principal, res: Resource, ident: int) -> bool:
     """Whether record ``ident`` exists and ``who`` may see it (used to validate references)."""
     if res.business is None:
-        stmt = cached(
-            sa.select(res.id_col).where(res.id_col == sa.bindparam("id", type_=sa.Integer)),
+        stmt = statement(
             ("exists", res.name),
+            lambda: sa.select(res.id_col).where(res.id_col == sa.bindparam("id", type_=sa.Integer)),
         )
         return await ex.fetchval(stmt, {"id": ident}) is not None
-    aliases = set(find_tables(res.business, include_aliases=True, check_columns=True))
-    stmt = cached(
-        sa.select(res.business)
-        .select_from(res.join_chain(aliases))
-        .where(res.id_col == sa.bindparam("id", type_=sa.Integer)),
-        ("owner", res.name),
-    )
-    row = await ex.fetchrow(stmt, {"id": ident})
+
+    def owner() -> Any:
+        aliases = set(find_tables(res.business, include_aliases=True, check_columns=True))
+        return (
+            sa.select(res.business)
+            .select_from(res.join_chain(aliases))
+            .where(res.id_col == sa.bindparam("id", type_=sa.Integer))
+        )
+
+    row = await ex.fetchrow(statement(("owner", res.name), owner), {"id": ident})
     return row is not None and who.sees_business(row[0])
 
 

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.util import find_tables
 
 from coworkbill import timeutil
-from coworkbill.db.database import IntegrityViolation, cached
+from coworkbill.db.database import IntegrityViolation, statement
 from coworkbill.engine.context import Ctx, WriteCtx
 from coworkbill.engine.errors import FieldProblem, NotFound, ValidationError
 from coworkbill.engine.fields import (
@@ -144,18 +144,21 @@ async def check_references(w: WriteCtx) -> None:
 
 
 def _current_stmt(res: Resource) -> Any:
+    return statement(("current", res.name), lambda: _build_current(res))
+
+
+def _build_current(res: Resource) -> Any:
     extra = [res.business.label("_business")] if res.business is not None else []
     # check_columns: the business is often a column of a joined alias (a history's invoice);
     # without it no join is found and SQL silently cross-joins every invoice.
     aliases: set[Any] = set()
     if extra:
         aliases.update(find_tables(res.business, include_aliases=True, check_columns=True))
-    stmt = (
+    return (
         sa.select(res.table, *extra)
         .select_from(res.join_chain(aliases))
         .where(res.id_col == sa.bindparam("id", type_=sa.Integer))
     )
-    return cached(stmt, ("current", res.name))
 
 
 async def load_current(ctx: Ctx, conn: Any, res: Resource, ident: int) -> dict[str, Any]:
