@@ -53,7 +53,10 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def client(database_url: str) -> Iterator[TestClient]:
-    app = create_app(Settings(database_url=database_url, pool_min=1, pool_max=5))
+    # No bearer cache: the auth tests revoke and expire tokens and expect the very next request
+    # to be refused (tests/test_bearer_cache.py covers the cache itself).
+    settings = Settings(database_url=database_url, pool_min=1, pool_max=5, auth_cache_seconds=0)
+    app = create_app(settings)
     with TestClient(app, raise_server_exceptions=True) as c:
         yield c
 

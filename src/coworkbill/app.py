@@ -18,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 
 from coworkbill import jsonio, timeutil
 from coworkbill.auth import tokens
+from coworkbill.auth.principal import BearerCache
 from coworkbill.billing import downloads
 from coworkbill.billing.resources import RESOURCES as BILLING
 from coworkbill.config import Settings, load_settings
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.router.redirect_slashes = False  # several Nexudus clients do not follow redirects
     app.state.settings = settings
     app.state.registry = registry
+    app.state.bearer_cache = BearerCache(settings.auth_cache_seconds)
     return app
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 DEFAULT_DATABASE_URL = "sqlite:///coworkbill.db"
 
@@ -17,7 +17,9 @@ class Settings:
     access_token_seconds: int = 604799
     refresh_token_seconds: int = 15 * 24 * 3600
     public_base_url: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
+    # How long a worker may keep trusting a verified access token without asking the database:
+    # the most a revocation can lag in that worker. 0 asks on every request.
+    auth_cache_seconds: float = 5.0
 
 
 def load_settings(database_url: str | None = None) -> Settings:
@@ -29,4 +31,5 @@ def load_settings(database_url: str | None = None) -> Settings:
         access_token_seconds=int(env.get("COWORKBILL_ACCESS_TOKEN_SECONDS", "604799")),
         refresh_token_seconds=int(env.get("COWORKBILL_REFRESH_TOKEN_SECONDS", str(15 * 24 * 3600))),
         public_base_url=env.get("COWORKBILL_PUBLIC_BASE_URL", ""),
+        auth_cache_seconds=float(env.get("COWORKBILL_AUTH_CACHE_SECONDS", "5")),
     )

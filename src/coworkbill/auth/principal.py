@@ -13,6 +13,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import time
 from datetime import datetime
 from typing import Any
 
@@ -63,7 +64,43 @@ async def verify_async(password_hash: str, password: str) -> bool:
     return await anyio.to_thread.run_sync(verify_password, password_hash, password)
 
 
-async def from_bearer(db: Database, token: str, now: datetime) -> Principal | None:
+class BearerCache:
+    """Access tokens recently verified by this process: token -> (principal, valid until).
+
+    Saves the token query on most requests. The price, documented as such: a revoked token (or
+    a changed role) takes effect in this process at most ``seconds`` later; ``0`` disables it.
+    A token is never kept past its own expiry, and the cache holds at most ``size`` tokens.
+    """
+
+    def __init__(self, seconds: float, size: int = 10_000) -> None:
+        self.seconds, self.size = seconds, size
+        self._items: dict[str, tuple[Principal, float, datetime]] = {}
+
+    def get(self, token: str, now: datetime) -> Principal | None:
+        hit = self._items.get(token)
+        if hit is None:
+            return None
+        who, until, expires = hit
+        if time.monotonic() >= until or expires <= now:
+            del self._items[token]
+            return None
+        return who
+
+    def put(self, token: str, who: Principal, expires: datetime) -> None:
+        if self.seconds <= 0:
+            return
+        if len(self._items) >= self.size:
+            self._items.clear()  # rare; simpler and safer than tracking recency
+        self._items[token] = (who, time.monotonic() + self.seconds, expires)
+
+
+async def from_bearer(
+    db: Database, token: str, now: datetime, cache: BearerCache | None = None
+) -> Principal | None:
+    if cache is not None:
+        who = cache.get(token, now)
+        if who is not None:
+            return who
     parts = split_token(token)
     if parts is None:
         return None
@@ -76,7 +113,10 @@ async def from_bearer(db: Database, token: str, now: datetime) -> Principal | No
         or row[7] <= now
     ):
         return None
-    return principal_from(row)
+    who = principal_from(row)
+    if cache is not None:
+        cache.put(token, who, row[7])
+    return who
 
 
 async def from_basic(db: Database, encoded: str) -> Principal | None:
@@ -120,13 +160,15 @@ async def _verify_once(key: tuple[int, str, str], password_hash: str, password: 
         del _in_flight[key]
 
 
-async def authenticate(db: Database, header: str | None, now: datetime) -> Principal | None:
+async def authenticate(
+    db: Database, header: str | None, now: datetime, cache: BearerCache | None = None
+) -> Principal | None:
     if not header:
         return None
     scheme, _, value = header.strip().partition(" ")
     scheme = scheme.lower()
     if scheme == "bearer":
-        return await from_bearer(db, value.strip(), now)
+        return await from_bearer(db, value.strip(), now, cache)
     if scheme == "basic":
         return await from_basic(db, value.strip())
     return None

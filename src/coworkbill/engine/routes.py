@@ -85,7 +85,8 @@ def guarded(entity: str, actions: tuple[str, ...], handler: Handler) -> Callable
         state = request.app.state
         now = timeutil.now_utc()
         try:
-            who = await authenticate(state.db, request.headers.get("authorization"), now)
+            header = request.headers.get("authorization")
+            who = await authenticate(state.db, header, now, state.bearer_cache)
             if who is None or not who.may(entity, *actions):
                 raise Unauthorized()
             base = state.settings.public_base_url or str(request.base_url).rstrip("/")
