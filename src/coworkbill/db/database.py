@@ -48,22 +48,55 @@ Proc = Callable[[Any], Any] | None
 _EXPANDED = re.compile(r"_\d+$")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Compiled:
-    sql: str
-    names: tuple[str, ...]
-    bind_procs: tuple[Proc, ...]
-    result_procs: tuple[Proc, ...]
-    compiled: Any
-    converted: tuple[tuple[int, Callable[[Any], Any]], ...] = ()  # (column, processor) pairs
+    """A statement compiled once for a dialect, reusable with other parameter values."""
 
-    def args(self, params: dict[str, Any] | None) -> list[Any]:
-        values = self.compiled.construct_params(params) if params else self.compiled.params
-        out = []
-        for name, proc in zip(self.names, self.bind_procs, strict=True):
+    compiled: Any  # SQLAlchemy's SQLCompiler
+    dialect: Dialect
+    expanding: bool  # IN lists are rendered per call (their length varies)
+    converted: tuple[tuple[int, Callable[[Any], Any]], ...]  # result (column, processor) pairs
+    binders: dict[str, Proc]
+
+    @property
+    def sql(self) -> str:
+        return str(self.compiled.string)
+
+    def prepare(
+        self, params: dict[str, Any] | None, extracted: Sequence[Any] | None = None
+    ) -> tuple[str, list[Any]]:
+        """The SQL and positional arguments for these values (``extracted``: the values
+        SQLAlchemy's cache key took out of an equivalent statement)."""
+        c = self.compiled
+        if params or extracted is not None:
+            values = c.construct_params(params, extracted_parameters=extracted)
+        else:
+            values = c.params
+        sql, names = c.string, c.positiontup or ()
+        if self.expanding:
+            state = c.construct_expanded_state(values)
+            sql, names, values = state.statement, state.positiontup or (), state.parameters
+        args = []
+        for name in names:
             v = values[name]
-            out.append(proc(v) if proc is not None and v is not None else v)
-        return out
+            if v is not None:
+                proc = self._binder(name)
+                if proc is not None:
+                    v = proc(v)
+            args.append(v)
+        return sql, args
+
+    def _binder(self, name: str) -> Proc:
+        try:
+            return self.binders[name]
+        except KeyError:
+            bp = self.compiled.binds.get(name)
+            if bp is None:  # an expanded IN element: "ids_1_3" belongs to "ids_1"
+                bp = self.compiled.binds.get(_EXPANDED.sub("", name))
+            t = bp.type if bp is not None else sa.types.NULLTYPE
+            proc = t.dialect_impl(self.dialect).bind_processor(self.dialect)
+            self.binders[name] = proc
+            return proc
 
     def row(self, raw: Sequence[Any]) -> Row:
         if not self.converted:
@@ -76,13 +109,10 @@ class Compiled:
         return tuple(out)
 
 
-def _proc_list(types: Sequence[Any], dialect: Dialect, result: bool) -> tuple[Proc, ...]:
+def _result_procs(types: Sequence[Any], dialect: Dialect) -> list[Proc]:
     procs: list[Proc] = []
     for t in types:
         impl = t.dialect_impl(dialect)
-        if not result:
-            procs.append(impl.bind_processor(dialect))
-            continue
         try:
             procs.append(impl.result_processor(dialect, None))
         except TypeError:
@@ -92,29 +122,23 @@ def _proc_list(types: Sequence[Any], dialect: Dialect, result: bool) -> tuple[Pr
                 procs.append(partial(_decorated, t, dialect))
             else:
                 procs.append(None)
-    if all(p is None for p in procs):
-        return ()
-    return tuple(procs)
+    return procs
 
 
 def _decorated(t: TypeDecorator[Any], dialect: Dialect, value: Any) -> Any:
     return t.process_result_value(value, dialect)
 
 
-def compile_for(dialect: Dialect, stmt: ClauseElement) -> Compiled:
-    c: Any = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
-    names = tuple(c.positiontup or ())
-    bind_types = []
-    for n in names:
-        bp = c.binds.get(n)
-        if bp is None:
-            bp = c.binds.get(_EXPANDED.sub("", n))
-        bind_types.append(bp.type if bp is not None else sa.types.NULLTYPE)
-    bind_procs = _proc_list(bind_types, dialect, result=False) or tuple(None for _ in names)
+def compile_for(dialect: Dialect, stmt: ClauseElement, cache_key: Any = None) -> Compiled:
+    c: Any = stmt.compile(dialect=dialect, cache_key=cache_key)
+    expanding = bool(c.post_compile_params or c.literal_execute_params)
     cols = list(getattr(stmt, "exported_columns", ()) or ())
-    result_procs = _proc_list([col.type for col in cols], dialect, result=True)
-    converted = tuple((i, p) for i, p in enumerate(result_procs) if p is not None)
-    return Compiled(c.string, names, bind_procs, result_procs, c, converted)
+    procs = _result_procs([col.type for col in cols], dialect)
+    converted = tuple((i, p) for i, p in enumerate(procs) if p is not None)
+    return Compiled(c, dialect, expanding, converted, {})
+
+
+MAX_SHAPES = 2000  # distinct statement shapes kept compiled per process
 
 
 class Executor(Protocol):
@@ -135,18 +159,31 @@ class Executor(Protocol):
 
 class _Base:
     dialect: Dialect
+    _cache: dict[Any, Compiled]
+    _shapes: dict[Any, Compiled]
 
-    def __init__(self) -> None:
-        self._cache: dict[Any, Compiled] = {}
-
-    def compiled(self, stmt: ClauseElement, key: Any = None) -> Compiled:
-        """Compile ``stmt``; with a ``key`` the compiled form is reused."""
-        if key is None:
-            return compile_for(self.dialect, stmt)
-        hit = self._cache.get(key)
+    def prepare(
+        self, stmt: ClauseElement, params: dict[str, Any] | None = None
+    ) -> tuple[Compiled, str, list[Any]]:
+        """Compile ``stmt`` at most once per shape: a statement marked with ``cached`` by its
+        key, any other by SQLAlchemy's own cache key (its structure, with the literal values
+        taken out), so the same search with other values reuses the compiled SQL."""
+        key = getattr(stmt, "_cb_key", None)
+        if key is not None:
+            hit = self._cache.get(key)
+            if hit is None:
+                hit = self._cache[key] = compile_for(self.dialect, stmt)
+            return (hit, *hit.prepare(params))
+        ck = stmt._generate_cache_key()
+        if ck is None:  # a construct SQLAlchemy cannot cache
+            once = compile_for(self.dialect, stmt)
+            return (once, *once.prepare(params))
+        hit = self._shapes.get(ck.key)
         if hit is None:
-            hit = self._cache[key] = compile_for(self.dialect, stmt)
-        return hit
+            if len(self._shapes) >= MAX_SHAPES:
+                self._shapes.clear()  # rare; keeps memory flat under endless new shapes
+            hit = self._shapes[ck.key] = compile_for(self.dialect, stmt, ck)
+        return (hit, *hit.prepare(params, ck.bindparams))
 
     async def fetchrow(
         self, stmt: ClauseElement, params: dict[str, Any] | None = None
@@ -165,13 +202,13 @@ class _Base:
 class SqliteConn(_Base):
     def __init__(self, owner: SqliteDatabase, con: sqlite3.Connection) -> None:
         self.dialect = owner.dialect
-        self._cache = owner._cache
+        self._cache, self._shapes = owner._cache, owner._shapes
         self._con = con
 
     async def fetch(self, stmt: ClauseElement, params: dict[str, Any] | None = None) -> list[Row]:
-        c = self.compiled(stmt, getattr(stmt, "_cb_key", None))
+        c, sql, args = self.prepare(stmt, params)
         try:
-            cur = self._con.execute(c.sql, c.args(params))
+            cur = self._con.execute(sql, args)
             raw = cur.fetchall() if cur.description is not None else []
         except sqlite3.IntegrityError as err:
             raise IntegrityViolation(str(err)) from err
@@ -182,14 +219,14 @@ class SqliteConn(_Base):
 
     async def explain(self, stmt: ClauseElement) -> list[str]:
         """SQLite's query plan for ``stmt``, one line per step ("SEARCH t USING INDEX ...")."""
-        c = self.compiled(stmt)
-        return [r[3] for r in self._con.execute("EXPLAIN QUERY PLAN " + c.sql, c.args(None))]
+        _, sql, args = self.prepare(stmt)
+        return [r[3] for r in self._con.execute("EXPLAIN QUERY PLAN " + sql, args)]
 
 
 class SqliteDatabase(SqliteConn):
     def __init__(self, path: str) -> None:
         self.dialect = pysqlite.dialect()
-        self._cache = {}
+        self._cache, self._shapes = {}, {}
         self.path = path
         self._lock = asyncio.Lock()
         self._con = None  # type: ignore[assignment]
@@ -228,28 +265,28 @@ def configure_sqlite(con: Any) -> None:
 class PgConn(_Base):
     def __init__(self, owner: PgDatabase, con: Any) -> None:
         self.dialect = owner.dialect
-        self._cache = owner._cache
+        self._cache, self._shapes = owner._cache, owner._shapes
         self._con = con
 
     async def fetch(self, stmt: ClauseElement, params: dict[str, Any] | None = None) -> list[Row]:
-        c = self.compiled(stmt, getattr(stmt, "_cb_key", None))
+        c, sql, args = self.prepare(stmt, params)
         try:
-            rows = await self._con.fetch(c.sql, *c.args(params))
+            rows = await self._con.fetch(sql, *args)
         except asyncpg.IntegrityConstraintViolationError as err:
             raise IntegrityViolation(str(err), getattr(err, "constraint_name", None)) from err
         return [c.row(r) for r in rows]
 
     async def execute(self, stmt: ClauseElement, params: dict[str, Any] | None = None) -> None:
-        c = self.compiled(stmt, getattr(stmt, "_cb_key", None))
+        _, sql, args = self.prepare(stmt, params)
         try:
-            await self._con.execute(c.sql, *c.args(params))
+            await self._con.execute(sql, *args)
         except asyncpg.IntegrityConstraintViolationError as err:
             raise IntegrityViolation(str(err), getattr(err, "constraint_name", None)) from err
 
     async def explain(self, stmt: ClauseElement) -> Any:
         """PostgreSQL's plan for ``stmt`` as the JSON document of ``EXPLAIN (FORMAT JSON)``."""
-        c = self.compiled(stmt)
-        return json.loads(await self._con.fetchval("EXPLAIN (FORMAT JSON) " + c.sql, *c.args(None)))
+        _, sql, args = self.prepare(stmt)
+        return json.loads(await self._con.fetchval("EXPLAIN (FORMAT JSON) " + sql, *args))
 
 
 async def _keep_session(con: Any) -> None:
@@ -261,7 +298,7 @@ async def _keep_session(con: Any) -> None:
 class PgDatabase(PgConn):
     def __init__(self, dsn: str, min_size: int, max_size: int) -> None:
         self.dialect = pg_asyncpg.dialect()  # type: ignore[no-untyped-call]
-        self._cache = {}
+        self._cache, self._shapes = {}, {}
         self.dsn = dsn
         self.min_size, self.max_size = min_size, max_size
         self._con = None
