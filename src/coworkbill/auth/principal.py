@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 import time
+import weakref
 from datetime import datetime
 from typing import Any
 
@@ -60,8 +61,24 @@ def principal_from(row: tuple[Any, ...]) -> Principal:
     )
 
 
+# At most two argon2 runs at once per worker (each takes a core and 19 MiB): a burst of
+# sign-ins queues here instead of starving every other request of CPU and memory. One limiter
+# per event loop (a limiter belongs to the loop that first used it).
+_hashing: weakref.WeakKeyDictionary[Any, anyio.CapacityLimiter] = weakref.WeakKeyDictionary()
+
+
+def hashing_limiter() -> anyio.CapacityLimiter:
+    loop = asyncio.get_running_loop()
+    limiter = _hashing.get(loop)
+    if limiter is None:
+        limiter = _hashing[loop] = anyio.CapacityLimiter(2)
+    return limiter
+
+
 async def verify_async(password_hash: str, password: str) -> bool:
-    return await anyio.to_thread.run_sync(verify_password, password_hash, password)
+    return await anyio.to_thread.run_sync(
+        verify_password, password_hash, password, limiter=hashing_limiter()
+    )
 
 
 class BearerCache:

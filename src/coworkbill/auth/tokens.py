@@ -16,8 +16,10 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl
 
+import anyio.to_thread
 import sqlalchemy as sa
 
+from coworkbill.auth.passwords import hash_password, needs_rehash
 from coworkbill.auth.tables import tokens, users
 from coworkbill.config import Settings
 from coworkbill.db.database import Database, Executor
@@ -90,6 +92,16 @@ async def _retire_refresh(conn: Executor, user_id: int, client_id: str, now: dat
     )
 
 
+async def _upgraded_hash(current: str, password: str) -> str | None:
+    """A hash with today's parameters when ``current`` was made with others (checked at a
+    successful sign-in, the only time the password is known)."""
+    if not needs_rehash(current):
+        return None
+    from coworkbill.auth.principal import hashing_limiter
+
+    return await anyio.to_thread.run_sync(hash_password, password, limiter=hashing_limiter())
+
+
 def parse_form(body: bytes, content_type: str) -> dict[str, str]:
     if "application/x-www-form-urlencoded" not in content_type.lower():
         raise TokenError("unsupported_grant_type", "The authorization grant type is not supported.")
@@ -126,7 +138,11 @@ async def grant(
         if row is None or not row[2] or not await verify(row[1], password):
             raise BAD_LOGIN
         user_id, client_id = row[0], client_id or email
+        fresh_hash = await _upgraded_hash(row[1], password)
         async with db.transaction() as conn:
+            if fresh_hash is not None:
+                upgrade = sa.update(users).where(users.c.id == user_id)
+                await conn.execute(upgrade.values(password_hash=fresh_hash))
             await _retire_refresh(conn, user_id, client_id, now)
             return await _pair(conn, settings, user_id, client_id, now)
     if grant_type == "refresh_token":
