@@ -28,13 +28,25 @@ test-pg: install
 	COWORKBILL_TEST_DATABASE_URL=$${COWORKBILL_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/pytest
 
 lint: install
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
 format: install
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+BENCH_STAMP := $(VENV)/.bench-stamp
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+## Benchmark against a raw-ASGI floor with wrk (needs Debian's wrk: sudo apt-get install wrk).
+## Defaults = the official conditions (PostgreSQL, 2 workers, 1,000,000 invoices, c=1,16,64);
+## e.g. make bench BENCH_ARGS="--quick --db sqlite --workers 1"
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) coworkbill.db coworkbill.db-wal coworkbill.db-shm .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,243 @@
+"""The benchmark's database: where it lives, how it is filled, and what the load scripts may hit.
+
+Guarantees: the SQLite file lives under ``bench/.data/`` and the PostgreSQL database is
+``coworkbill_bench`` (created when missing; ``--quick`` uses ``..._quick`` ones, rebuilt on
+every quick run so a smoke test always sees the same tiny data set); the schema is brought up
+with ``coworkbill db upgrade`` and the data set with ``coworkbill demo --invoices N`` only when
+the database holds fewer than N invoices, so a large data set is loaded once and reused; the
+bench administrator is created with ``coworkbill users create --admin`` only when missing;
+PostgreSQL statistics are refreshed (ANALYZE) before every run. Everything the load scripts
+touch (ids, a customer name, a deep-page filter, a due-date month) is read from the database
+itself, never assumed.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from coworkbill.auth.tables import users
+from coworkbill.billing.tables import (
+    coworker_invoice_histories,
+    coworker_invoice_lines,
+    coworker_invoices,
+)
+from coworkbill.db.migrate import sync_engine
+from coworkbill.directory.tables import coworkers
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(__file__).resolve().parent / ".data"
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
+PG_NAME = "coworkbill_bench"
+BENCH_EMAIL = "bench@coworkbill.local"
+BENCH_PASSWORD = "coworkbill-bench"
+DEEP_PAGE, PAGE_SIZE = 2000, 25
+I, L, H, C = coworker_invoices, coworker_invoice_lines, coworker_invoice_histories, coworkers  # noqa: E741
+Log = Callable[[str], None]
+
+
+def database_url(db: str, quick: bool = False) -> str:
+    """The kept database, or for --quick a separate one that each quick run rebuilds."""
+    suffix = "_quick" if quick else ""
+    if db == "sqlite":
+        return f"sqlite:///{DATA_DIR / f'coworkbill-bench{suffix}.db'}"
+    return f"{PG_SERVER}/{PG_NAME}{suffix}"
+
+
+def coworkbill_cmd() -> list[str]:
+    """The ``coworkbill`` entry point of the interpreter running the harness."""
+    script = Path(sys.executable).with_name("coworkbill")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "coworkbill.cli"]
+
+
+def cli(url: str, *args: str) -> None:
+    env = {**os.environ, "COWORKBILL_DATABASE_URL": url}
+    subprocess.run([*coworkbill_cmd(), *args], env=env, cwd=ROOT, check=True)
+
+
+def ensure_database(url: str, fresh: bool) -> None:
+    """Create the database when missing; ``fresh`` drops it first."""
+    if url.startswith("sqlite"):
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path = Path(url.split(":///", 1)[1])
+        for f in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if fresh:
+                f.unlink(missing_ok=True)
+        return
+    import psycopg
+
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as con:
+        if fresh:
+            con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        found = con.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if found is None:
+            con.execute(f'CREATE DATABASE "{name}"')
+
+
+def count(url: str, table: sa.Table) -> int:
+    engine = sync_engine(url)
+    try:
+        with engine.connect() as con:
+            return int(con.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def prepare(url: str, invoices: int, log: Log, fresh: bool = False) -> None:
+    """Schema, data set and bench administrator, each only when missing (``fresh``: all)."""
+    ensure_database(url, fresh)
+    cli(url, "db", "upgrade")
+    have = count(url, I)
+    if have >= invoices:
+        log(f"data set: {have:,} invoices already loaded (>= {invoices:,}), reused")
+    else:
+        log(f"data set: {have:,} invoices, loading up to {invoices:,} with `coworkbill demo`")
+        cli(url, "demo", "--invoices", str(invoices))
+    engine = sync_engine(url)
+    try:
+        with engine.connect() as con:
+            found = con.execute(sa.select(users.c.id).where(users.c.email == BENCH_EMAIL)).first()
+    finally:
+        engine.dispose()
+    if found is None:
+        cli(url, "users", "create", "--admin", "--email", BENCH_EMAIL, "--password", BENCH_PASSWORD)
+    if not url.startswith("sqlite"):
+        # Right after a load the planner still has empty-table statistics (autovacuum analyzes
+        # only later) and picks plans that scan whole tables: measure the settled state.
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as con:
+            con.execute("ANALYZE")
+
+
+@dataclass
+class Sample:
+    """What the load scripts use, read from the database before the run."""
+
+    invoice_ids: list[int] = field(default_factory=list)
+    history_ids: list[int] = field(default_factory=list)
+    draft_ids: list[int] = field(default_factory=list)  # PUT invoice targets (never paid)
+    draft_line_ids: list[int] = field(default_factory=list)  # PUT line targets
+    customer_name: str = ""
+    deep_filter: tuple[str, int] = ("", 0)  # (query parameter, value)
+    deep_matches: int = 0
+    deep_page: int = 1
+    due_month: tuple[str, str] = ("", "")
+    counts: dict[str, int] = field(default_factory=dict)
+    db_version: str = ""
+
+
+def _ids(con: sa.Connection, col: Any, k: int, *where: Any, frm: Any = None) -> list[int]:
+    """Up to ``k`` random existing ids: probes random values between min and max, so a table of
+    a million rows is never sorted or scanned in full."""
+    source = frm if frm is not None else col.table
+    stats = sa.select(sa.func.min(col), sa.func.max(col), sa.func.count()).select_from(source)
+    lo, hi, n = con.execute(stats.where(*where)).one()
+    if not n:
+        return []
+    rng = random.Random(n)
+    query = sa.select(col).select_from(source).where(*where)
+    if n <= 4 * k:
+        ids = [int(x) for x in con.execute(query).scalars()]
+        return rng.sample(ids, min(k, len(ids)))
+    found: set[int] = set()
+    for _ in range(20):
+        probe = rng.sample(range(lo, hi + 1), min(hi - lo + 1, 4 * k))
+        found.update(int(x) for x in con.execute(query.where(col.in_(probe))).scalars())
+        if len(found) >= k:
+            break
+    return sorted(found)[:k] if len(found) <= k else rng.sample(sorted(found), k)
+
+
+def _deep(con: sa.Connection, s: Sample) -> None:
+    """The most selective filter that still reaches page 2000 of 25 (>= 50,000 matches); on a
+    small data set the customer filter and its last page."""
+    need = DEEP_PAGE * PAGE_SIZE
+    candidates = []
+    for col, param in ((I.c.coworker_id, "CoworkerInvoice_Coworker"),
+                       (I.c.business_id, "CoworkerInvoice_Business")):  # fmt: skip
+        n = sa.func.count().label("n")
+        top = con.execute(sa.select(col, n).group_by(col).order_by(n.desc()).limit(1)).first()
+        if top is not None:
+            candidates.append((int(top[1]), param, int(top[0])))
+    if not candidates:
+        return
+    big = [c for c in sorted(candidates) if c[0] >= need]
+    matches, param, value = big[0] if big else candidates[0]
+    s.deep_filter, s.deep_matches = (param, value), matches
+    s.deep_page = DEEP_PAGE if matches >= need else max(1, -(-matches // PAGE_SIZE))
+
+
+def _month(con: sa.Connection, s: Sample) -> None:
+    """The calendar month holding the median due date (or the current one)."""
+    dated = sa.select(sa.func.count()).where(I.c.due_date.is_not(None))
+    n = int(con.execute(dated).scalar_one())
+    when = datetime.now()
+    if n:
+        mid = sa.select(I.c.due_date).where(I.c.due_date.is_not(None)).order_by(I.c.due_date)
+        when = con.execute(mid.offset(n // 2).limit(1)).scalar_one()
+    first = when.replace(day=1, hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+    after = (first + timedelta(days=32)).replace(day=1)
+    last = after - timedelta(seconds=1)
+    s.due_month = (f"{first:%Y-%m-%dT%H:%M:%S}Z", f"{last:%Y-%m-%dT%H:%M:%S}Z")
+
+
+def sample(url: str, k: int = 1000) -> Sample:
+    s = Sample()
+    engine = sync_engine(url)
+    editable = sa.and_(I.c.draft, sa.not_(I.c.void), sa.not_(I.c.paid))
+    try:
+        with engine.connect() as con:
+            for name, table in (("invoices", I), ("lines", L), ("history entries", H)):
+                total = con.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+                s.counts[name] = int(total)
+            s.invoice_ids = _ids(con, I.c.id, k)
+            s.history_ids = _ids(con, H.c.id, k)
+            s.draft_ids = _ids(con, I.c.id, 100, editable)
+            on_draft = L.join(I, I.c.id == L.c.coworker_invoice_id)
+            s.draft_line_ids = _ids(con, L.c.id, 100, editable, frm=on_draft)
+            n = sa.func.count().label("n")
+            top = sa.select(C.c.full_name, n).join(I, I.c.coworker_id == C.c.id)
+            row = con.execute(top.group_by(C.c.full_name).order_by(n.desc()).limit(1)).first()
+            s.customer_name = str(row[0]) if row else "nobody"
+            _deep(con, s)
+            _month(con, s)
+            if url.startswith("sqlite"):
+                s.db_version = f"SQLite {sqlite3.sqlite_version}"
+            else:
+                s.db_version = str(con.execute(sa.text("SELECT version()")).scalar_one())
+    finally:
+        engine.dispose()
+    return s
+
+
+def payable_ids(url: str) -> list[int]:
+    """Finalised invoices the pay command can still pay, oldest first."""
+    q = (
+        sa.select(I.c.id)
+        .where(
+            sa.not_(I.c.draft),
+            sa.not_(I.c.paid),
+            sa.not_(I.c.void),
+            sa.not_(I.c.credit_note),
+            I.c.total_amount > 0,
+        )
+        .order_by(I.c.id)
+    )
+    engine = sync_engine(url)
+    try:
+        with engine.connect() as con:
+            return [int(x) for x in con.execute(q).scalars()]
+    finally:
+        engine.dispose()
