@@ -190,10 +190,10 @@ def reader(field: Field) -> Callable[[Any], Any]:
         return _bool_out
     if field.allow_empty:
         return _empty_out  # a required string not set yet reads as "" (the documented blank)
-    return _identity
+    return identity
 
 
-def _identity(v: Any) -> Any:
+def identity(v: Any) -> Any:
     return v
 
 
