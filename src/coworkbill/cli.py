@@ -135,7 +135,7 @@ def demo(invoices: int) -> None:
     from coworkbill.demo import seed
 
     _upgrade()
-    report: Any = with_db(lambda db: seed(db, extra_invoices=invoices))
+    report: Any = with_db(lambda db: seed(db, extra_invoices=invoices, progress=True))
     for line in report:
         click.echo(line)
 

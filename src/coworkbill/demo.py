@@ -1,15 +1,17 @@
 """Demo data: two locations in different time zones and currencies, their customers, three
 months of invoices with lines and history entries, and an administrator to log in with.
 
-Guarantees: every record goes through the engine's own write path (the validation and domain
-hooks a POST or PUT runs), never straight into a table; a second run adds nothing (a location
-already present, found by name, is left as it is) and still prints the login;
-``extra_invoices=N`` tops the demo up to N additional one-line invoices in total, so repeating
-it is idempotent too.
+Guarantees: every record of the demo itself goes through the engine's own write path (the
+validation and domain hooks a POST or PUT runs), never straight into a table; a second run adds
+nothing (a location already present, found by name, is left as it is) and still prints the
+login. ``extra_invoices=N`` then has ``coworkbill.bulk`` load the scale data set (locations of
+its own, written in bulk) until those hold at least N invoices, so repeating it is idempotent
+too and a larger N tops it up.
 """
 
 from __future__ import annotations
 
+import asyncio
 import zlib
 from collections.abc import Iterator
 from dataclasses import replace
@@ -29,14 +31,15 @@ from coworkbill.billing.tables import (
     coworker_invoices,
     coworker_ledger_entries,
 )
-from coworkbill.db.database import Database
+from coworkbill.db.database import Database, SqliteDatabase
 from coworkbill.directory.tables import businesses, countries, coworkers, currencies
 from coworkbill.engine import query, write
 from coworkbill.engine.context import Ctx, Principal
 
 ADMIN_EMAIL = "admin@coworkbill.local"
 ADMIN_PASSWORD = "coworkbill-admin"
-EXTRA = "coworkbill-demo-extra"  # CustomData of the --invoices N invoices, to count them
+# The one-line extras of earlier versions were marked with this CustomData; the bulk data set
+# lives in its own locations instead (coworkbill.bulk.data.LOCATIONS) and never carries it.
 CENT = Decimal("0.01")
 
 
@@ -109,8 +112,6 @@ SITES = (
         ),
     ),
 )  # fmt: skip
-BY_NAME = {s.name: s for s in SITES}
-EMAILS = [cu.email for s in SITES for cu in s.customers]
 
 
 class Seeder:
@@ -245,32 +246,6 @@ class Seeder:
         body = {"CoworkerInvoiceId": inv, "Name": name, "Description": text, "IsProblem": problem}
         await self.create("CoworkerInvoiceHistory", body, when)
 
-    async def extra(self, wanted: int) -> int:
-        """Top the demo up to ``wanted`` extra one-line draft invoices; returns how many added."""
-        c, b = coworkers.c, businesses.c
-        count = sa.select(sa.func.count()).where(coworker_invoices.c.custom_data == EXTRA)
-        have = int(await self.ctx.db.fetchval(count))
-        rows = await self.ctx.db.fetch(
-            sa.select(c.id, b.id, b.currency_id, b.name, c.email, c.billing_country_id)
-            .join(businesses, b.id == c.invoicing_business_id)
-            .where(b.name.in_(list(BY_NAME)), c.email.in_(EMAILS))
-            .order_by(c.id)
-        )
-        for n in range(have, wanted if rows else have):
-            cw, biz, currency, site, email, country = rows[n % len(rows)]
-            s = BY_NAME[site]
-            cu = next(cu for cu in s.customers if cu.email == email)
-            body = {"CoworkerId": cw, "BusinessId": biz, "CurrencyId": currency}
-            body |= {
-                **bill_to(cu, country),
-                "InvoiceNumber": "",
-                "Draft": True,
-                "CustomData": EXTRA,
-            }
-            inv = await self.create("CoworkerInvoice", body)
-            await self.line(s, inv, "Day pass", 1 + n % 3, s.prices["hot"] / 10, None)
-        return max(wanted - have, 0) if rows else 0
-
 
 def bill_to(cu: Customer, country_id: int) -> dict[str, Any]:
     """The invoice's snapshot of the customer's billing details; companies get a stable
@@ -336,7 +311,9 @@ async def _admin(db: Database) -> Principal:
     return Principal(int(uid), ADMIN_EMAIL, True, frozenset(), None)
 
 
-async def seed(db: Database, extra_invoices: int = 0) -> list[str]:
+async def seed(db: Database, extra_invoices: int = 0, *, progress: bool = False) -> list[str]:
+    """Seed the demo, then (``extra_invoices`` > 0) the bulk data set, with a progress bar on
+    stderr when ``progress``; returns the report lines, the admin login last."""
     from coworkbill.app import build_registry
 
     seeder = Seeder(Ctx(db, build_registry(), await _admin(db), timeutil.now_utc()))
@@ -348,7 +325,28 @@ async def seed(db: Database, extra_invoices: int = 0) -> list[str]:
         counts = await summary(db, biz)
         report.append(f"{s.name} (business {biz}, {s.zone}, {s.currency}) {state}: {counts}")
     if extra_invoices > 0:
-        added = await seeder.extra(extra_invoices)
+        from coworkbill import bulk
+        from coworkbill.bulk.data import LOCATIONS
+
+        # The loader is synchronous (COPY through psycopg, or sqlite3): a worker thread keeps
+        # this event loop free meanwhile.
+        url = database_url(db)
+        added = await asyncio.to_thread(bulk.load, url, extra_invoices, progress=progress)
         report.append(f"extra invoices: {added} added ({extra_invoices} wanted in total)")
+        for loc in LOCATIONS:
+            biz = int(
+                await db.fetchval(sa.select(businesses.c.id).where(businesses.c.name == loc.name))
+            )
+            counts = await summary(db, biz)
+            report.append(f"{loc.name} (business {biz}, {loc.zone}, {loc.currency}): {counts}")
     report.append(f"admin login: {ADMIN_EMAIL} / {ADMIN_PASSWORD}")
     return report
+
+
+def database_url(db: Database) -> str:
+    """The URL ``db`` was opened with, for the bulk loader's own (synchronous) connection."""
+    if isinstance(db, SqliteDatabase):
+        if db.path == ":memory:":
+            raise ValueError("the bulk data set needs a database file, not :memory:")
+        return f"sqlite:///{db.path}"
+    return db.dsn
