@@ -210,6 +210,16 @@ sa.Index(
     _inv.id,
 ).ddl_if(dialect="postgresql")
 sa.Index("ix_coworker_invoices_number_order", _inv.invoice_number, _inv.id).ddl_if(dialect="sqlite")
+# A business's invoices in the default order (the deep pages of CoworkerInvoice_Business).
+sa.Index(
+    "ix_coworker_invoices_business_number_order",
+    _inv.business_id,
+    _inv.invoice_number.asc().nulls_first(),
+    _inv.id,
+).ddl_if(dialect="postgresql")
+sa.Index(
+    "ix_coworker_invoices_business_number_order", _inv.business_id, _inv.invoice_number, _inv.id
+).ddl_if(dialect="sqlite")
 # "Contains" on names: trigram GIN on PostgreSQL (SQLite scans; it is not the scale target).
 sa.Index(
     "ix_coworker_invoices_bill_to_name_trgm",

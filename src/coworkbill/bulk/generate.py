@@ -179,7 +179,12 @@ class Generator:
             return biz.customers[int(r.random() * len(biz.customers))]
         loc = biz.loc
         first, last = r.choice(FIRST[loc.names]), r.choice(LAST[loc.names])
-        name, cid = f"{first} {last}", self.next_id("coworkers")
+        if r.random() < 0.3:  # a double surname
+            last = f"{last}-{r.choice(LAST[loc.names])}"
+        # A middle initial: with a few dozen first and last names per location, names alone
+        # would repeat every few hundred customers, which real customer lists do not.
+        middle = chr(ord("A") + int(r.random() * 26))
+        name, cid = f"{first} {middle}. {last}", self.next_id("coworkers")
         company = None
         if r.random() < 0.4:
             company = f"{r.choice(COMPANY_WORDS)} {r.choice(COMPANY_KINDS)} {loc.legal_form}"

@@ -73,8 +73,15 @@ class PgWriter:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table} "
                 "HAVING max(id) IS NOT NULL"
             )
-        self.con.execute("ANALYZE " + ", ".join(COLUMNS))
         self.con.commit()
+        # VACUUM (not just ANALYZE): freshly copied pages are not yet all-visible, so without
+        # it every count would read the heap instead of an index-only scan. It cannot run in
+        # a transaction block.
+        self.con.autocommit = True
+        try:
+            self.con.execute("VACUUM (ANALYZE) " + ", ".join(COLUMNS))
+        finally:
+            self.con.autocommit = False
 
 
 class SqliteWriter:

@@ -305,7 +305,14 @@ class PgDatabase(PgConn):
 
     async def connect(self) -> None:
         self._con = await asyncpg.create_pool(
-            self.dsn, min_size=self.min_size, max_size=self.max_size, reset=_keep_session
+            self.dsn,
+            min_size=self.min_size,
+            max_size=self.max_size,
+            reset=_keep_session,
+            # An API server runs many short queries at once: parallel workers and JIT
+            # compilation cost more than they save there (a count spawned two workers and
+            # skipped its trigram index for them).
+            server_settings={"max_parallel_workers_per_gather": "0", "jit": "off"},
         )
 
     async def close(self) -> None:
