@@ -106,7 +106,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             await db.close()
 
+    # The API first: nearly every request is for a resource.
     routes: list[BaseRoute] = [
+        ResourceRouter([r for res in registry.values() for r in resource_routes(res)]),  # type: ignore[misc]
         Route("/health", health, methods=["GET"]),
         Route("/ready", ready, methods=["GET"]),
         Route("/api/token", token, methods=["POST"]),
@@ -115,9 +117,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Mount("/docs/static", StaticFiles(directory=Path(swagger_ui_bundle.swagger_ui_path))),
         Route("/downloads/{token}", downloads.download, methods=["GET"]),
     ]
-    routes.append(
-        ResourceRouter([r for res in registry.values() for r in resource_routes(res)])  # type: ignore[misc]
-    )
     handlers: dict[Any, Any] = {HTTPException: not_found}
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)
     app.router.redirect_slashes = False  # several Nexudus clients do not follow redirects

@@ -18,26 +18,29 @@ from starlette.types import Receive, Scope, Send
 class ResourceRouter(BaseRoute):
     def __init__(self, routes: list[Route]) -> None:
         self.routes = routes
-        self._by_base: dict[str, list[Route]] = {}
+        # (collection path, what follows it) -> route; "{}" stands for an ``/{ident}`` tail.
+        self._exact: dict[tuple[str, str], Route] = {}
         for route in routes:
-            base = "/".join(route.path.split("/", 4)[:4])
-            self._by_base.setdefault(base, []).append(route)
+            parts = route.path.split("/", 4)
+            tail = "/" + parts[4] if len(parts) > 4 else ""
+            self._exact["/".join(parts[:4]), "{}" if tail == "/{ident}" else tail] = route
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         if scope["type"] != "http":
             return Match.NONE, {}
         path: str = scope.get("route_path") or scope["path"]
-        candidates = self._by_base.get("/".join(path.split("/", 4)[:4]))
-        if candidates is None:
+        parts = path.split("/", 4)
+        base = "/".join(parts[:4])
+        tail = "/" + parts[4] if len(parts) > 4 else ""
+        route = self._exact.get((base, tail))
+        if route is None and tail.count("/") == 1 and len(tail) > 1:
+            route = self._exact.get((base, "{}"))
+        if route is None:
             return Match.NONE, {}
-        partial: tuple[Match, Scope] | None = None
-        for route in candidates:
-            match, child = route.matches(scope)
-            if match is Match.FULL:
-                return Match.FULL, {**child, "coworkbill.route": route}
-            if match is Match.PARTIAL and partial is None:
-                partial = (Match.PARTIAL, {**child, "coworkbill.route": route})
-        return partial or (Match.NONE, {})
+        match, child = route.matches(scope)  # one regex, for the path parameters and method
+        if match is Match.NONE:
+            return Match.NONE, {}
+        return match, {**child, "coworkbill.route": route}
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         route: Route = scope["coworkbill.route"]
