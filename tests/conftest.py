@@ -5,9 +5,7 @@ served in process through Starlette's TestClient (HTTP semantics, real lifespan)
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
@@ -15,38 +13,14 @@ from starlette.testclient import TestClient
 from coworkbill.app import create_app
 from coworkbill.config import Settings
 from coworkbill.db.migrate import upgrade
-from tests.support import Api, World
+from tests.support import Api, World, fresh_database
 
 PG_URL = os.environ.get("COWORKBILL_TEST_DATABASE_URL", "")
 
 
-def _fresh_postgres(base_url: str) -> tuple[str, str]:
-    import psycopg
-
-    name = f"cbtest_{uuid.uuid4().hex[:10]}"
-    dsn = base_url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(dsn, autocommit=True) as con:
-        con.execute(f'CREATE DATABASE "{name}"')
-    return dsn.rsplit("/", 1)[0] + "/" + name, name
-
-
-def _drop_postgres(base_url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(base_url, autocommit=True) as con:
-        con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if PG_URL:
-        url, name = _fresh_postgres(PG_URL)
-        upgrade(url)
-        yield url
-        _drop_postgres(PG_URL, name)
-    else:
-        path: Path = tmp_path_factory.mktemp("db") / "coworkbill-test.db"
-        url = f"sqlite:///{path}"
+    with fresh_database(tmp_path_factory.mktemp("db"), "cbtest") as url:
         upgrade(url)
         yield url
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import base64
 import itertools
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from starlette.testclient import TestClient
@@ -15,6 +20,28 @@ from coworkbill.auth.users import create_user
 _seq = itertools.count(1)
 ADMIN_EMAIL = "admin@tests.local"
 PASSWORD = "correct horse battery"
+
+
+@contextmanager
+def fresh_database(folder: Path, prefix: str) -> Iterator[str]:
+    """The URL of a new, empty database used by one test module: a SQLite file in ``folder``,
+    or, when COWORKBILL_TEST_DATABASE_URL is set, a PostgreSQL database of its own beside that
+    one, dropped afterwards. Not migrated: callers decide how."""
+    base = os.environ.get("COWORKBILL_TEST_DATABASE_URL", "")
+    if not base:
+        yield f"sqlite:///{folder / (prefix + '.db')}"
+        return
+    import psycopg
+
+    base = base.replace("postgresql+psycopg://", "postgresql://")
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(base, autocommit=True) as con:
+        con.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield base.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(base, autocommit=True) as con:
+            con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def unique(prefix: str = "x") -> str:

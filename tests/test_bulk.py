@@ -27,7 +27,7 @@ from coworkbill.bulk.loader import _months
 from coworkbill.config import Settings
 from coworkbill.db.migrate import sync_engine, upgrade
 from coworkbill.demo import ADMIN_EMAIL, ADMIN_PASSWORD, database_url, seed
-from tests.support import Api, basic
+from tests.support import Api, basic, fresh_database
 
 PG_URL = os.environ.get("COWORKBILL_TEST_DATABASE_URL", "")
 N = 300
@@ -43,23 +43,10 @@ HISTORY_NAMES = {
 
 @pytest.fixture(scope="module")
 def bulk_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    name = ""
-    if PG_URL:
-        import psycopg
-
-        base = PG_URL.replace("postgresql+psycopg://", "postgresql://")
-        name = f"cbbulk_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(base, autocommit=True) as con:
-            con.execute(f'CREATE DATABASE "{name}"')
-        url = base.rsplit("/", 1)[0] + "/" + name
-    else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('bulk') / 'bulk.db'}"
-    upgrade(url)
-    with TestClient(create_app(Settings(database_url=url, pool_min=1, pool_max=3))) as client:
-        yield client
-    if name:
-        with psycopg.connect(base, autocommit=True) as con:
-            con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(tmp_path_factory.mktemp("bulk"), "cbbulk") as url:
+        upgrade(url)
+        with TestClient(create_app(Settings(database_url=url, pool_min=1, pool_max=3))) as c:
+            yield c
 
 
 def run_seed(client: TestClient, extra: int) -> list[str]:

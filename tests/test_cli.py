@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from coworkbill.demo import ADMIN_EMAIL, ADMIN_PASSWORD
+from tests.support import fresh_database
 
 COWORKBILL = str(Path(sys.executable).with_name("coworkbill"))
 PG_URL = os.environ.get("COWORKBILL_TEST_DATABASE_URL", "")
@@ -26,18 +27,8 @@ PASSWORD = "a long enough password"
 @pytest.fixture(scope="module")
 def cli_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A database of this module's own, created empty: the CLI migrates it."""
-    if not PG_URL:
-        yield f"sqlite:///{tmp_path_factory.mktemp('cli') / 'cli.db'}"
-        return
-    import psycopg
-
-    base = PG_URL.replace("postgresql+psycopg://", "postgresql://")
-    name = f"cbcli_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(base, autocommit=True) as con:
-        con.execute(f'CREATE DATABASE "{name}"')
-    yield base.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(base, autocommit=True) as con:
-        con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(tmp_path_factory.mktemp("cli"), "cbcli") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

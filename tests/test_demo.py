@@ -5,8 +5,6 @@ name and never duplicated), so this module seeds a fresh one and serves it in pr
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
@@ -20,9 +18,8 @@ from coworkbill.app import create_app
 from coworkbill.config import Settings
 from coworkbill.db.migrate import upgrade
 from coworkbill.demo import ADMIN_EMAIL, ADMIN_PASSWORD, seed
-from tests.support import Api
+from tests.support import Api, fresh_database
 
-PG_URL = os.environ.get("COWORKBILL_TEST_DATABASE_URL", "")
 SITES = {
     "Madrid Coworking Hub": ("Europe/Madrid", "EUR", "Spain", "MAD-", Decimal("21")),
     "Brooklyn Works": ("America/New_York", "USD", "United States", "BKW-", Decimal("8.875")),
@@ -31,23 +28,10 @@ SITES = {
 
 @pytest.fixture(scope="module")
 def demo_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    name = ""
-    if PG_URL:
-        import psycopg
-
-        base = PG_URL.replace("postgresql+psycopg://", "postgresql://")
-        name = f"cbdemo_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(base, autocommit=True) as con:
-            con.execute(f'CREATE DATABASE "{name}"')
-        url = base.rsplit("/", 1)[0] + "/" + name
-    else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
-    upgrade(url)
-    with TestClient(create_app(Settings(database_url=url, pool_min=1, pool_max=3))) as client:
-        yield client
-    if name:
-        with psycopg.connect(base, autocommit=True) as con:
-            con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(tmp_path_factory.mktemp("demo"), "cbdemo") as url:
+        upgrade(url)
+        with TestClient(create_app(Settings(database_url=url, pool_min=1, pool_max=3))) as c:
+            yield c
 
 
 def run_seed(client: TestClient, extra: int = 0) -> list[str]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from coworkbill.engine.filters import parse_list_query
 from coworkbill.engine.query import get_one, list_statements
 from coworkbill.engine.resource import Resource
 from coworkbill.timeutil import now_utc
+from tests.support import fresh_database
 
 BIG = {"coworker_invoices", "coworker_invoice_lines", "coworker_invoice_histories"}
 INVOICES, LINES, HISTORIES, CUSTOMERS = 60_000, 180_000, 180_000, 3_000
@@ -37,24 +37,10 @@ ON_SQLITE = not os.environ.get("COWORKBILL_TEST_DATABASE_URL")
 
 @pytest.fixture(scope="module")
 def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    base = os.environ.get("COWORKBILL_TEST_DATABASE_URL", "")
-    if not base:
-        url = f"sqlite:///{tmp_path_factory.mktemp('plans') / 'plans.db'}"
+    with fresh_database(tmp_path_factory.mktemp("plans"), "cbplans") as url:
         upgrade(url)
         seed(url)
         yield url
-        return
-    import psycopg
-
-    name = f"cbplans_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(base, autocommit=True) as con:
-        con.execute(f'CREATE DATABASE "{name}"')
-    url = base.rsplit("/", 1)[0] + "/" + name
-    upgrade(url)
-    seed(url)
-    yield url
-    with psycopg.connect(base, autocommit=True) as con:
-        con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def seed(url: str) -> None:
