@@ -85,8 +85,9 @@ async def pay_manual(run: CommandRun) -> Outcome:
         method = int(method)
     if not isinstance(method, int) or method not in MANUAL_METHODS:
         raise Refused(_why(f"{method!r} is not a payment method"))
+    # Stored totals are always current (every line and payment change recomputes them under
+    # this same lock), so the outstanding amount is read, not recomputed.
     inv, actor = await _locked(run), _actor(run)
-    await service.recompute(run.conn, inv, actor)
     outstanding = inv["total_amount"] - (inv["paid_amount"] or Decimal(0))
     if outstanding <= 0:
         raise Refused(_why("nothing is outstanding"))

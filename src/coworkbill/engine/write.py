@@ -129,14 +129,17 @@ async def apply_locals(w: WriteCtx, locals_: dict[str, datetime]) -> None:
 
 
 async def check_references(w: WriteCtx) -> None:
-    """Every reference must name a record the caller may see (unchanged ones too: the caller's
-    businesses may have changed since)."""
+    """Every reference a write introduces must name a record the caller may see. A reference
+    an update leaves as it was is not looked up again: the record itself was just loaded within
+    the caller's businesses (an invoice PUT carries five references; that is five queries)."""
     problems = []
     for f in w.resource.writable:
-        value = w.values.get(f.column) if f.ref is not None and f.column else None
-        if value is None:
+        if f.ref is None or f.column is None:
             continue
-        target = w.ctx.registry[f.ref]  # type: ignore[index]
+        value = w.values.get(f.column)
+        if value is None or (w.existing is not None and w.existing.get(f.column) == value):
+            continue
+        target = w.ctx.registry[f.ref]
         if not await is_visible(w.conn, w.ctx.principal, target, value):
             problems.append(FieldProblem(f.name, value, INVALID))
     if problems:
