@@ -237,7 +237,11 @@ def main(argv: list[str] | None = None) -> int:
     for v in verdicts:
         print(f"{v.status:4}  {v.label}: {v.detail}")
     print(f"      (memory windows: {how})")
-    stem = f"{datetime.now(UTC):%Y-%m-%d}-{a.db}-{a.workers}w" + ("-quick" if a.quick else "")
+    stem = f"{datetime.now(UTC):%Y-%m-%d}-{a.db}-{a.workers}w"
+    if a.quick:
+        stem += "-quick"
+    elif a.ops or a.connections:  # a partial run never overwrites a full one
+        stem += "-partial"
     RESULTS.mkdir(exist_ok=True)
     md, png = RESULTS / f"{stem}.md", RESULTS / f"{stem}.png"
     machine = describe(run.sample, a, wrk.version(exe), run.totals)
