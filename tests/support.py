@@ -15,6 +15,7 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
+from coworkbill import jsonio
 from coworkbill.auth.users import create_user
 
 _seq = itertools.count(1)
@@ -73,6 +74,18 @@ def add_user(
 
     client.portal.call(go)  # type: ignore[union-attr]
     return basic(email, password)
+
+
+def exact(r: Any) -> Any:
+    """The body of a 200 answer, numbers with a fraction as exact Decimals."""
+    assert r.status_code == 200, r.text
+    return jsonio.loads(r.content)
+
+
+def send(api: Api, method: str, path: str, body: Any) -> Any:
+    """A request whose JSON body may hold Decimals (httpx's own ``json=`` cannot encode them)."""
+    headers = {**api.auth, "Content-Type": "application/json"}
+    return api.client.request(method, path, content=jsonio.dumps(body), headers=headers)
 
 
 class Api:

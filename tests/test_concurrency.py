@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from coworkbill import jsonio
-from tests.support import ADMIN_EMAIL, PASSWORD, Api, World, unique
+from tests.support import ADMIN_EMAIL, PASSWORD, Api, World, exact, unique
 
 INV = "/api/billing/coworkerinvoices"
 LINES = "/api/billing/coworkerinvoicelines"
@@ -90,11 +90,6 @@ def bearer(server: str, world: World) -> dict[str, str]:
     r = httpx.post(f"{server.split()[0]}/api/token", data=form, timeout=60)
     assert r.status_code == 200, r.text
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
-
-
-def exact(r: Any) -> Any:
-    assert r.status_code == 200, r.text
-    return jsonio.loads(r.content)
 
 
 async def fire(base: str, auth: dict[str, str], calls: list[tuple[str, str, Any]]) -> list[Any]:

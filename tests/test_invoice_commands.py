@@ -18,9 +18,8 @@ import pytest
 import sqlalchemy as sa
 from starlette.testclient import TestClient
 
-from coworkbill import jsonio
 from coworkbill.billing.tables import downloads
-from tests.support import Api, add_user, unique
+from tests.support import Api, add_user, exact, send, unique
 
 INV = "/api/billing/coworkerinvoices"
 LINES = "/api/billing/coworkerinvoicelines"
@@ -32,16 +31,6 @@ REFUND, DELETE, PRINT = (
     "COWORKER_INVOICE_DELETE",
     "COWORKER_INVOICE_PRINT",
 )
-
-
-def exact(r: Any) -> Any:
-    assert r.status_code == 200, r.text
-    return jsonio.loads(r.content)
-
-
-def send(api: Api, method: str, path: str, body: Any) -> Any:
-    headers = {**api.auth, "Content-Type": "application/json"}
-    return api.client.request(method, path, content=jsonio.dumps(body), headers=headers)
 
 
 def run(api: Api, key: str, ids: list[int], **params: Any) -> dict[str, Any]:

@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from coworkbill import jsonio
-from tests.support import Api, add_user, unique
+from tests.support import Api, add_user, exact, send, unique
 
 INV = "/api/billing/coworkerinvoices"
 LINES = "/api/billing/coworkerinvoicelines"
@@ -25,16 +24,6 @@ ENTITIES = (
     "CoworkerInvoiceHistory",
 )
 ACTIONS = ("List", "Read", "Create", "Edit", "Delete")
-
-
-def exact(r: Any) -> Any:
-    assert r.status_code == 200, r.text
-    return jsonio.loads(r.content)
-
-
-def send(api: Api, method: str, path: str, body: Any) -> Any:
-    headers = {**api.auth, "Content-Type": "application/json"}
-    return api.client.request(method, path, content=jsonio.dumps(body), headers=headers)
 
 
 @dataclass

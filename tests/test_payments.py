@@ -11,22 +11,11 @@ from typing import Any
 
 import pytest
 
-from coworkbill import jsonio
-from tests.support import Api, unique
+from tests.support import Api, exact, send, unique
 
 INV = "/api/billing/coworkerinvoices"
 LINES = "/api/billing/coworkerinvoicelines"
 LEDGER = "/api/billing/coworkerledgerentries"
-
-
-def exact(r: Any) -> Any:
-    assert r.status_code == 200, r.text
-    return jsonio.loads(r.content)
-
-
-def send(api: Api, method: str, path: str, body: Any) -> Any:
-    headers = {**api.auth, "Content-Type": "application/json"}
-    return api.client.request(method, path, content=jsonio.dumps(body), headers=headers)
 
 
 @dataclass

@@ -12,22 +12,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coworkbill import jsonio
-from tests.support import Api
+from tests.support import Api, exact, send
 
 INV = "/api/billing/coworkerinvoices"
 LINES = "/api/billing/coworkerinvoicelines"
 PLACES = {"GBP": 2, "JPY": 0}
-
-
-def exact(r: Any) -> Any:
-    assert r.status_code == 200, r.text
-    return jsonio.loads(r.content)
-
-
-def send(api: Api, method: str, path: str, body: Any) -> Any:
-    headers = {**api.auth, "Content-Type": "application/json"}
-    return api.client.request(method, path, content=jsonio.dumps(body), headers=headers)
 
 
 def half_up(value: Fraction, places: int) -> D:

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 import swagger_ui_bundle
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -18,7 +19,7 @@ from starlette.staticfiles import StaticFiles
 
 from coworkbill import jsonio, timeutil
 from coworkbill.auth import tokens
-from coworkbill.auth.principal import BearerCache
+from coworkbill.auth.principal import BearerCache, verify_async
 from coworkbill.billing import downloads
 from coworkbill.billing.resources import RESOURCES as BILLING
 from coworkbill.config import Settings, load_settings
@@ -30,6 +31,7 @@ from coworkbill.engine.router import ResourceRouter
 from coworkbill.engine.routes import internal_error, json_response, log, resource_routes
 
 _HEALTH = jsonio.dumps({"status": "ok"})
+_SELECT_ONE = sa.select(sa.literal(1))
 
 
 def build_registry() -> Registry:
@@ -58,7 +60,7 @@ async def token(request: Request) -> Response:
             form,
             request.headers.get("client_id"),
             timeutil.now_utc(),
-            verify=_verify,
+            verify=verify_async,
         )
     except tokens.TokenError as err:
         return json_response(err.body(), 400)
@@ -66,12 +68,6 @@ async def token(request: Request) -> Response:
         log.exception("unhandled error on POST /api/token")
         return internal_error()
     return json_response(body, 200, {"Cache-Control": "no-store"})
-
-
-async def _verify(password_hash: str, password: str) -> bool:
-    from coworkbill.auth.principal import verify_async
-
-    return await verify_async(password_hash, password)
 
 
 async def not_found(request: Request, exc: Exception) -> Response:
@@ -124,12 +120,3 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.registry = registry
     app.state.bearer_cache = BearerCache(settings.auth_cache_seconds)
     return app
-
-
-def _select_one() -> Any:
-    import sqlalchemy as sa
-
-    return sa.select(sa.literal(1))
-
-
-_SELECT_ONE = _select_one()

@@ -123,9 +123,14 @@ async def after_invoice_write(w: WriteCtx) -> None:
 # --------------------------------------------------------------------------------- lines
 
 
-async def _editable_invoice(w: WriteCtx, invoice_id: int) -> dict[str, Any]:
+async def _locked(w: WriteCtx, invoice_id: int) -> dict[str, Any]:
     inv = await service.lock_invoice(w.conn, invoice_id)
     assert inv is not None, "references were checked"
+    return inv
+
+
+async def _editable_invoice(w: WriteCtx, invoice_id: int) -> dict[str, Any]:
+    inv = await _locked(w, invoice_id)
     if inv["void"]:
         raise Refused("Lines of a void invoice cannot be changed.")
     if inv["paid"]:
@@ -190,19 +195,13 @@ async def after_line_delete(w: WriteCtx) -> None:
 # ------------------------------------------------------------------------ ledger entries
 
 
-async def _payable(w: WriteCtx, invoice_id: int) -> dict[str, Any]:
-    inv = await service.lock_invoice(w.conn, invoice_id)
-    assert inv is not None, "references were checked"
-    return inv
-
-
 async def prepare_ledger(w: WriteCtx) -> None:
     v = w.values
     if v.get("transaction_date") is None:
         v["transaction_date"] = w.ctx.now
     invoice_id = v.get("coworker_invoice_id")
     if invoice_id is not None:
-        inv = await _payable(w, invoice_id)
+        inv = await _locked(w, invoice_id)
         if inv["business_id"] != v["business_id"] or inv["coworker_id"] != v["coworker_id"]:
             raise ValidationError.one(
                 "CoworkerInvoiceId", "belongs to another business or customer", invoice_id
@@ -212,7 +211,7 @@ async def prepare_ledger(w: WriteCtx) -> None:
         w.notes["invoice"] = inv
     old = w.existing["coworker_invoice_id"] if w.existing is not None else None
     if old is not None and old != invoice_id:
-        w.notes["previous"] = await _payable(w, old)
+        w.notes["previous"] = await _locked(w, old)
 
 
 async def after_ledger_write(w: WriteCtx) -> None:
@@ -253,7 +252,7 @@ async def before_ledger_delete(w: WriteCtx) -> None:
     assert w.existing is not None
     invoice_id = w.existing["coworker_invoice_id"]
     if invoice_id is not None:
-        w.notes["invoice"] = await _payable(w, invoice_id)
+        w.notes["invoice"] = await _locked(w, invoice_id)
 
 
 async def after_ledger_delete(w: WriteCtx) -> None:

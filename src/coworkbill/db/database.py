@@ -58,10 +58,6 @@ class Compiled:
     converted: tuple[tuple[int, Callable[[Any], Any]], ...]  # result (column, processor) pairs
     binders: dict[str, Proc]
 
-    @property
-    def sql(self) -> str:
-        return str(self.compiled.string)
-
     def prepare(
         self, params: dict[str, Any] | None, extracted: Sequence[Any] | None = None
     ) -> tuple[str, list[Any]]:

@@ -38,7 +38,16 @@ class Ctx:
     registry: Registry
     principal: Principal
     now: datetime
-    base_url: str = ""
+    public_base_url: str = ""
+    request: Any = None  # the HTTP request, when there is one
+
+    @property
+    def base_url(self) -> str:
+        """Prefix for links the API hands out (download links): the configured public URL, else
+        the request's own host. Computed only when asked: most requests make no link."""
+        if self.public_base_url or self.request is None:
+            return self.public_base_url
+        return str(self.request.base_url).rstrip("/")
 
 
 @dataclass

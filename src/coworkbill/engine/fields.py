@@ -12,7 +12,6 @@ import enum
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -203,10 +202,6 @@ def _empty_out(v: Any) -> Any:
 
 def _bool_out(v: Any) -> bool | None:
     return None if v is None else bool(v)
-
-
-def parse_datetime_value(value: str) -> tuple[datetime, bool]:
-    return timeutil.parse(value)
 
 
 def parse_decimal(text: str) -> Decimal:

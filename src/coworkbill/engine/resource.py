@@ -68,7 +68,6 @@ class Resource:
         for f in self.fields:
             for alias in f.list_aliases:
                 self.by_lower.setdefault(alias.lower(), f)
-        self.main = self.table
         self.id_col = self.table.c.id
         # Read layout: the selected expressions, then hidden business and zone columns.
         self.read_fields = [f for f in self.fields if f.expr is not None]
@@ -154,23 +153,17 @@ def base_fields(res: Resource) -> list[Field]:
         Field(
             "UniqueId", Kind.GUID, t.c.unique_id, filters=("UniqueId",), bare_filters=("UniqueId",)
         ),
-        Field(
-            "CreatedOn",
-            Kind.DATETIME,
-            t.c.created_on,
-            filters=("CreatedOn",),
-            ranged=True,
-            nullable=False,
-            indexed=res.large,
-        ),
-        Field(
-            "UpdatedOn",
-            Kind.DATETIME,
-            t.c.updated_on,
-            filters=("UpdatedOn",),
-            ranged=True,
-            nullable=False,
-            indexed=res.large,
+        *(
+            Field(
+                name,
+                Kind.DATETIME,
+                t.c[col],
+                filters=(name,),
+                ranged=True,
+                nullable=False,
+                indexed=res.large,
+            )
+            for name, col in (("CreatedOn", "created_on"), ("UpdatedOn", "updated_on"))
         ),
         Field("UpdatedBy", Kind.STR, t.c.updated_by, filters=("UpdatedBy",), match=Match.CONTAINS),
         Field("IsNew", Kind.BOOL, compute=_is_new),

@@ -48,10 +48,14 @@ def internal_error() -> Response:
 
 
 def query_params(request: Request) -> dict[str, tuple[str, str]]:
-    """Lower-cased name -> (name as sent, value); the first occurrence wins."""
-    out: dict[str, tuple[str, str]] = {}
-    for k, v in request.query_params.multi_items():
-        out.setdefault(k.lower(), (k, v))
+    """Lower-cased name -> (name as sent, value); the first occurrence wins. Parsed once per
+    request (routing by ``?id=`` and the search both read it)."""
+    out: dict[str, tuple[str, str]] | None = request.scope.get("coworkbill.params")
+    if out is None:
+        out = {}
+        for k, v in request.query_params.multi_items():
+            out.setdefault(k.lower(), (k, v))
+        request.scope["coworkbill.params"] = out
     return out
 
 
@@ -89,8 +93,7 @@ def guarded(entity: str, actions: tuple[str, ...], handler: Handler) -> Callable
             who = await authenticate(state.db, header, now, state.bearer_cache)
             if who is None or not who.may(entity, *actions):
                 raise Unauthorized()
-            base = state.settings.public_base_url or str(request.base_url).rstrip("/")
-            ctx = Ctx(state.db, state.registry, who, now, base)
+            ctx = Ctx(state.db, state.registry, who, now, state.settings.public_base_url, request)
             return json_response(await handler(ctx, request))
         except ApiError as exc:
             return error_response(exc)
