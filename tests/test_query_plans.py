@@ -188,7 +188,7 @@ def test_indexed_filter_never_scans_a_large_table(url: str, entity: str, field: 
             for text in probe_values(record, f):
                 for mode in ["eq", "range"] if f.ranged else ["eq"]:
                     q = await parse_list_query(res, _params(res, f, text, mode), _no_zones)
-                    count, page = list_statements(SYSTEM, res, q)
+                    count, page = list_statements(SYSTEM, res, q)  # page: its ids
                     probes.append((int(await db.fetchval(count)), count, page))
             if f.kind is Kind.BOOL:
                 probes = [min(probes, key=lambda p: p[0])]

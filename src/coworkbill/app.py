@@ -27,7 +27,7 @@ from coworkbill.db.database import make_database
 from coworkbill.directory.resources import RESOURCES as DIRECTORY
 from coworkbill.engine.openapi import openapi_document, swagger_html
 from coworkbill.engine.registry import Registry
-from coworkbill.engine.router import ResourceRouter
+from coworkbill.engine.router import FastPath, ResourceRouter
 from coworkbill.engine.routes import internal_error, json_response, log, resource_routes
 
 _HEALTH = jsonio.dumps({"status": "ok"})
@@ -81,7 +81,7 @@ async def not_found(request: Request, exc: Exception) -> Response:
     return json_response({**body, "WasSuccessful": False}, status)
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None) -> FastPath:
     settings = settings or load_settings()
     registry = build_registry()
     spec = jsonio.dumps(openapi_document(registry))
@@ -102,9 +102,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             await db.close()
 
+    api = ResourceRouter([r for res in registry.values() for r in resource_routes(res)])  # type: ignore[misc]
     # The API first: nearly every request is for a resource.
     routes: list[BaseRoute] = [
-        ResourceRouter([r for res in registry.values() for r in resource_routes(res)]),  # type: ignore[misc]
+        api,
         Route("/health", health, methods=["GET"]),
         Route("/ready", ready, methods=["GET"]),
         Route("/api/token", token, methods=["POST"]),
@@ -119,4 +120,4 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.registry = registry
     app.state.bearer_cache = BearerCache(settings.auth_cache_seconds)
-    return app
+    return FastPath(app, api, internal_error)

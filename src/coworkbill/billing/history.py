@@ -7,12 +7,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlalchemy as sa
-
-from coworkbill.billing.tables import coworker_invoice_histories
-from coworkbill.db.database import Executor
-
-_INSERT = sa.insert(coworker_invoice_histories)
+from coworkbill.billing.tables import coworker_invoice_histories as H
+from coworkbill.db.database import Executor, insert_stmt, row_params
 
 
 @dataclass(frozen=True)
@@ -32,16 +28,15 @@ async def record(
     *,
     is_problem: bool = False,
 ) -> None:
-    await conn.execute(
-        _INSERT.values(
-            unique_id=str(uuid.uuid4()),
-            created_on=actor.now,
-            updated_on=actor.now,
-            updated_by=actor.email,
-            coworker_invoice_id=invoice_id,
-            name=name,
-            description=description[:4000],
-            is_problem=is_problem,
-            notify=False,
-        )
-    )
+    row = {
+        "unique_id": str(uuid.uuid4()),
+        "created_on": actor.now,
+        "updated_on": actor.now,
+        "updated_by": actor.email,
+        "coworker_invoice_id": invoice_id,
+        "name": name,
+        "description": description[:4000],
+        "is_problem": is_problem,
+        "notify": False,
+    }
+    await conn.execute(insert_stmt(H, row), row_params(row))

@@ -20,7 +20,7 @@ from coworkbill.billing.tables import (
     coworker_invoices,
     coworker_ledger_entries,
 )
-from coworkbill.db.database import Executor, cached
+from coworkbill.db.database import Executor, cached, insert_stmt, row_params, update_stmt
 from coworkbill.directory.tables import businesses, currencies
 
 I = coworker_invoices  # noqa: E741
@@ -108,11 +108,8 @@ async def recompute(
     )
     for r, out in zip(lines, computed.lines, strict=True):
         if out.sub_total != r[1] or out.tax_amount != r[3]:
-            await conn.execute(
-                sa.update(L)
-                .where(L.c.id == r[0])
-                .values(sub_total=out.sub_total, tax_amount=out.tax_amount)
-            )
+            fixed = {"sub_total": out.sub_total, "tax_amount": out.tax_amount}
+            await conn.execute(update_stmt(L, fixed), row_params(fixed, r[0]))
     credits = [(r[0], r[1]) for r in await conn.fetch(_CREDITS, {"id": inv["id"]})]
     state = totals.payment_state(
         computed.total_amount, credits, places, inv["paid_on"] if inv["paid"] else None
@@ -136,7 +133,7 @@ async def recompute(
     }
     changed = {k: v for k, v in new.items() if inv.get(k) != v}
     if changed:
-        await conn.execute(sa.update(I).where(I.c.id == inv["id"]).values(changed))
+        await conn.execute(update_stmt(I, changed), row_params(changed, inv["id"]))
     was_paid = bool(inv["paid"])
     inv.update(new)
     if announce:
@@ -178,4 +175,4 @@ async def insert(conn: Executor, table: sa.Table, values: dict[str, Any], actor:
         "updated_on": actor.now,
         "updated_by": actor.email,
     }
-    return int(await conn.fetchval(sa.insert(table).values(row).returning(table.c.id)))
+    return int(await conn.fetchval(insert_stmt(table, row), row_params(row)))

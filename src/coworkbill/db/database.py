@@ -18,7 +18,7 @@ import asyncio
 import json
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -334,6 +334,44 @@ def statement(key: Any, build: Callable[[], Any]) -> Any:
     if stmt is None:
         stmt = _statements[key] = cached(build(), key)
     return stmt
+
+
+def insert_stmt(table: sa.Table, keys: Iterable[str]) -> Any:
+    """``INSERT INTO table (keys) VALUES (...) RETURNING id``, built once per column set; run
+    it with ``row_params(values)``. Building an INSERT (or an UPDATE) of
+    seventy columns and taking its cache key costs more than the database's work on it."""
+    cols = tuple(keys)
+    return statement(
+        ("insert", table.name, cols),
+        lambda: (
+            sa.insert(table)
+            .values({c: sa.bindparam(f"{c}_", type_=table.c[c].type) for c in cols})
+            .returning(table.c.id)
+        ),
+    )
+
+
+def update_stmt(table: sa.Table, keys: Iterable[str]) -> Any:
+    """``UPDATE table SET keys WHERE id = :id_``, built once per column set (see
+    ``insert_stmt``); run it with ``row_params(values, ident)``."""
+    cols = tuple(keys)
+    return statement(
+        ("update", table.name, cols),
+        lambda: (
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("id_", type_=sa.Integer))
+            .values({c: sa.bindparam(f"{c}_", type_=table.c[c].type) for c in cols})
+        ),
+    )
+
+
+def row_params(values: dict[str, Any], ident: int | None = None) -> dict[str, Any]:
+    """The parameters ``insert_stmt`` (or, with ``ident``, ``update_stmt``) takes for these
+    column values. (A bind parameter may not share its column's name.)"""
+    out = {f"{c}_": v for c, v in values.items()}
+    if ident is not None:
+        out["id_"] = ident
+    return out
 
 
 def cached(stmt: Any, key: Any) -> Any:

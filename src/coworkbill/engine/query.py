@@ -1,9 +1,10 @@
 """Reads: get one, get many, list pages, visibility checks; rows to wire records.
 
-Guarantees: one statement per read (the page query selects exactly the declared columns and
-joins; the id page is taken first with just the joins its filters need, so deep pages do not
-materialise what they skip); records the caller's businesses do not cover are never returned;
-the order is total (ties break on Id ascending); lists carry every field of the get-one record.
+Guarantees: get one is one statement and selects exactly the declared columns and joins; a
+list page is its count, its page of ids (with just the joins its filters need, so deep pages do
+not materialise what they skip) and the full rows of those ids; records the caller's businesses
+do not cover are never returned; the order is total (ties break on Id ascending); lists carry
+every field of the get-one record.
 """
 
 from __future__ import annotations
@@ -127,17 +128,25 @@ async def get_one(ctx: Ctx, res: Resource, ident: int, ex: Executor | None = Non
 
 
 async def get_many(ctx: Ctx, res: Resource, ids: list[int]) -> list[Record]:
-    if not ids:
-        return []
-    stmt = sa.select(*res.select_exprs).select_from(res.full_from()).where(res.id_col.in_(ids))
     scope = scope_clause(res, ctx.principal)
+    by_id = await rows_by_id(ctx.db, res, ids, scope)
+    ser = serializer(res)
+    return [ser(by_id[i]) for i in dict.fromkeys(ids) if i in by_id]
+
+
+async def rows_by_id(
+    ex: Executor, res: Resource, ids: list[int], scope: Any = None
+) -> dict[int, tuple[Any, ...]]:
+    """Full rows of ``ids`` (those ``scope`` allows), by id. The statement depends only on how
+    many ids there are, so PostgreSQL plans it once and reuses the plan: planning the full
+    select with its joins costs more than running it."""
+    if not ids:
+        return {}
+    stmt = sa.select(*res.select_exprs).select_from(res.full_from()).where(res.id_col.in_(ids))
     if scope is not None:
         stmt = stmt.where(scope)
-    rows = await ctx.db.fetch(stmt)
-    ser = serializer(res)
-    at = next(i for i, f in enumerate(res.read_fields) if f.name == "Id")  # base fields come last
-    by_id = {r[at]: r for r in rows}
-    return [ser(by_id[i]) for i in dict.fromkeys(ids) if i in by_id]
+    at = res.id_index
+    return {r[at]: r for r in await ex.fetch(stmt)}
 
 
 async def is_visible(ex: Executor, who: Principal, res: Resource, ident: int) -> bool:
@@ -193,7 +202,7 @@ def _order(key: Any, ident: Any, q: ListQuery, by_id: bool) -> list[Any]:
 def list_statements(
     who: Principal, res: Resource, q: ListQuery, total: int | None = None
 ) -> tuple[Any, Any]:
-    """The count and the page statements of a search, as the app runs them. With the count's
+    """The count and the page-of-ids statements of a search, as the app runs them. With the count's
     ``total`` known, a small result is paged from its materialised matches: walking an
     ordering index and joining every row to test a filter through related records costs
     in proportion to the whole table, not to the matches."""
@@ -210,8 +219,8 @@ def list_statements(
         aliases.update(find_tables(clause, include_aliases=True, check_columns=True))
     frm = res.join_chain(aliases)
     count = sa.select(sa.func.count()).select_from(frm).where(*where)
-    # Deferred join: the page of ids is taken with only the joins the filters need, then the
-    # full rows of just those ids are read.
+    # Deferred join: the page of ids is taken with only the joins the filters need; the full
+    # rows of just those ids are read by a second statement (``rows_by_id``).
     if total is not None and q.where and total <= SMALL_RESULT:
         matches = (
             sa.select(res.id_col.label("id"), q.order_expr.label("k"))
@@ -234,15 +243,8 @@ def list_statements(
             .order_by(*order)
             .limit(q.size)
             .offset((q.page - 1) * q.size)
-            .correlate(None)
         )
-    page = (
-        sa.select(*res.select_exprs)
-        .select_from(res.full_from())
-        .where(res.id_col.in_(ids))
-        .order_by(*order)
-    )
-    return count, page
+    return count, ids
 
 
 async def list_page(ctx: Ctx, res: Resource, q: ListQuery) -> Record:
@@ -251,8 +253,10 @@ async def list_page(ctx: Ctx, res: Resource, q: ListQuery) -> Record:
     records: list[Record] = []
     if total > (q.page - 1) * q.size:
         page = list_statements(ctx.principal, res, q, total)[1]
+        ids = [r[0] for r in await ctx.db.fetch(page)]
+        by_id = await rows_by_id(ctx.db, res, ids)
         ser = serializer(res)
-        records = [ser(r, listing=True) for r in await ctx.db.fetch(page)]
+        records = [ser(by_id[i], listing=True) for i in ids if i in by_id]
     return envelopes.page(
         records,
         page=q.page,

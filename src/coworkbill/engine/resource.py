@@ -72,6 +72,7 @@ class Resource:
         # Read layout: the selected expressions, then hidden business and zone columns.
         self.read_fields = [f for f in self.fields if f.expr is not None]
         self.select_exprs = [f.expr.label(f"c{i}") for i, f in enumerate(self.read_fields)]
+        self.id_index = next(i for i, f in enumerate(self.read_fields) if f.name == "Id")
         self.business_index = self.timezone_index = -1
         extra = len(self.select_exprs)
         if self.business is not None:

@@ -17,7 +17,13 @@ import sqlalchemy as sa
 from sqlalchemy.sql.util import find_tables
 
 from coworkbill import timeutil
-from coworkbill.db.database import IntegrityViolation, statement
+from coworkbill.db.database import (
+    IntegrityViolation,
+    insert_stmt,
+    row_params,
+    statement,
+    update_stmt,
+)
 from coworkbill.engine.context import Ctx, WriteCtx
 from coworkbill.engine.errors import FieldProblem, NotFound, ValidationError
 from coworkbill.engine.fields import (
@@ -124,7 +130,8 @@ async def apply_locals(w: WriteCtx, locals_: dict[str, datetime]) -> None:
     )
     zone = timeutil.zone(zone_name)
     fixed = {col: wall.replace(tzinfo=zone).astimezone(UTC) for col, wall in locals_.items()}
-    await w.conn.execute(sa.update(res.table).where(res.id_col == w.id).values(fixed))
+    assert w.id is not None
+    await w.conn.execute(update_stmt(res.table, fixed), row_params(fixed, w.id))
     w.values.update(fixed)
 
 
@@ -228,7 +235,7 @@ async def _create(ctx: Ctx, res: Resource, body: Any) -> int:
             "updated_on": ctx.now,
             "updated_by": ctx.principal.email,
         }
-        w.id = await conn.fetchval(sa.insert(res.table).values(row).returning(res.id_col))
+        w.id = await conn.fetchval(insert_stmt(res.table, row), row_params(row))
         await apply_locals(w, locals_)
         if res.hooks.after_write is not None:
             await res.hooks.after_write(w)
@@ -257,7 +264,7 @@ async def _update(ctx: Ctx, res: Resource, body: Any) -> int:
         if res.hooks.prepare is not None:
             await res.hooks.prepare(w)
         row = {**w.values, "updated_on": ctx.now, "updated_by": ctx.principal.email}
-        await conn.execute(sa.update(res.table).where(res.id_col == ident).values(row))
+        await conn.execute(update_stmt(res.table, row), row_params(row, ident))
         await apply_locals(w, locals_)
         if res.hooks.after_write is not None:
             await res.hooks.after_write(w)
