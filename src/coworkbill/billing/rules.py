@@ -72,7 +72,10 @@ async def after_invoice_write(w: WriteCtx) -> None:
     assert w.id is not None
     inv = await service.lock_invoice(w.conn, w.id)
     assert inv is not None
-    await service.recompute(w.conn, inv, actor(w))
+    # An invoice's own fields never touch its lines or payments; only its currency changes how
+    # they round.
+    same = w.existing is not None and w.existing["currency_id"] == inv["currency_id"]
+    await service.recompute(w.conn, inv, actor(w), from_stored=same)
     a, number = actor(w), w.values.get("invoice_number")
     if w.op == "create":
         label = number or "(draft)"

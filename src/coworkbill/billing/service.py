@@ -44,25 +44,36 @@ _LOCK = cached(
     .with_for_update(of=I),
     "billing-lock-invoice",
 )
-_LINES = cached(
-    sa.select(
-        L.c.id,
-        L.c.sub_total,
-        L.c.tax_rate,
-        L.c.tax_amount,
-        L.c.description,
-        L.c.display_as,
-        L.c.position,
-    )
-    .where(L.c.coworker_invoice_id == sa.bindparam("id", type_=sa.Integer))
-    .order_by(L.c.position, L.c.id),
-    "billing-lines",
-)
-_CREDITS = cached(
-    sa.select(E.c.credit, E.c.transaction_date)
-    .where(E.c.coworker_invoice_id == sa.bindparam("id", type_=sa.Integer))
-    .order_by(E.c.transaction_date, E.c.id),
-    "billing-credits",
+# Lines and payments of an invoice in one round trip: kind 0 rows are lines (id, sub_total,
+# tax_rate, tax_amount, description, display_as, position), kind 1 rows are credits (credit in
+# the sub_total slot, transaction date in ``at``), each kind in its own order.
+_ID = sa.bindparam("id", type_=sa.Integer)
+_PARTS = cached(
+    sa.union_all(
+        sa.select(
+            sa.literal(0).label("kind"),
+            L.c.id,
+            L.c.sub_total,
+            L.c.tax_rate,
+            L.c.tax_amount,
+            L.c.description,
+            L.c.display_as,
+            L.c.position,
+            sa.null().cast(E.c.transaction_date.type).label("at"),
+        ).where(L.c.coworker_invoice_id == _ID),
+        sa.select(
+            sa.literal(1),
+            E.c.id,
+            E.c.credit,
+            sa.null().cast(L.c.tax_rate.type),
+            sa.null().cast(L.c.tax_amount.type),
+            sa.null().cast(L.c.description.type),
+            sa.null().cast(L.c.display_as.type),
+            sa.null().cast(L.c.position.type),
+            E.c.transaction_date,
+        ).where(E.c.coworker_invoice_id == _ID),
+    ).order_by(sa.text("kind"), sa.text("position"), sa.text("at"), sa.text("id")),
+    "billing-invoice-parts",
 )
 
 
@@ -87,33 +98,28 @@ def money(amount: Decimal | None, inv: dict[str, Any]) -> str:
 
 
 async def recompute(
-    conn: Executor, inv: dict[str, Any], actor: Actor, *, announce: bool = True
+    conn: Executor,
+    inv: dict[str, Any],
+    actor: Actor,
+    *,
+    announce: bool = True,
+    from_stored: bool = False,
 ) -> dict[str, Any]:
     """Recompute and store totals and payment state of a locked invoice; returns the new values.
-    With ``announce=False`` the caller writes its own entry first, then ``announce_paid_state``."""
+    With ``announce=False`` the caller writes its own entry first, then ``announce_paid_state``.
+    ``from_stored``: neither lines, payments nor currency changed, so the stored totals and
+    payment state stand (every line and payment write keeps them current, under this lock) and
+    only what follows from the invoice's own fields (PaidOn, the transaction currency and rate)
+    is derived again."""
     places = int(inv["places"])
-    lines = await conn.fetch(_LINES, {"id": inv["id"]})
-    computed = totals.compute_invoice(
-        [
-            totals.LineIn(
-                sub_total=r[1],
-                tax_rate=r[2],
-                description=r[4] or "",
-                display_as=r[5],
-                position=r[6],
-            )
-            for r in lines
-        ],
-        places,
-    )
-    for r, out in zip(lines, computed.lines, strict=True):
-        if out.sub_total != r[1] or out.tax_amount != r[3]:
-            fixed = {"sub_total": out.sub_total, "tax_amount": out.tax_amount}
-            await conn.execute(update_stmt(L, fixed), row_params(fixed, r[0]))
-    credits = [(r[0], r[1]) for r in await conn.fetch(_CREDITS, {"id": inv["id"]})]
-    state = totals.payment_state(
-        computed.total_amount, credits, places, inv["paid_on"] if inv["paid"] else None
-    )
+    if from_stored:
+        computed = totals.InvoiceTotals(
+            (), inv["tax_amount"], inv["total_amount"], inv["description"]
+        )
+        paid = bool(inv["paid"])
+        state = totals.PaymentState(inv["paid_amount"], paid, inv["paid_on"] if paid else None)
+    else:
+        computed, state = await _from_parts(conn, inv, places)
     rate = inv["business_rate"]
     new = {
         "tax_amount": computed.tax_amount,
@@ -139,6 +145,37 @@ async def recompute(
     if announce:
         await announce_paid_state(conn, inv, was_paid, actor)
     return new
+
+
+async def _from_parts(
+    conn: Executor, inv: dict[str, Any], places: int
+) -> tuple[totals.InvoiceTotals, totals.PaymentState]:
+    """Totals from the lines (storing any line amount that was not rounded yet) and payment
+    state from the linked credits."""
+    rows = await conn.fetch(_PARTS, {"id": inv["id"]})
+    lines = [r for r in rows if r[0] == 0]
+    computed = totals.compute_invoice(
+        [
+            totals.LineIn(
+                sub_total=r[2],
+                tax_rate=r[3],
+                description=r[5] or "",
+                display_as=r[6],
+                position=r[7],
+            )
+            for r in lines
+        ],
+        places,
+    )
+    for r, out in zip(lines, computed.lines, strict=True):
+        if out.sub_total != r[2] or out.tax_amount != r[4]:
+            fixed = {"sub_total": out.sub_total, "tax_amount": out.tax_amount}
+            await conn.execute(update_stmt(L, fixed), row_params(fixed, r[1]))
+    credits = [(r[2], r[8]) for r in rows if r[0] == 1]
+    state = totals.payment_state(
+        computed.total_amount, credits, places, inv["paid_on"] if inv["paid"] else None
+    )
+    return computed, state
 
 
 async def announce_paid_state(
