@@ -314,3 +314,37 @@ def test_adding_a_line_to_a_part_paid_invoice_keeps_it_unpaid(api: Api, bill: Bi
     assert (rec["TotalAmount"], rec["PaidAmount"], rec["Paid"]) == (D("130"), D("100"), False)
     bill.pay(D("30"), "2024-03-13T10:00:00Z")
     assert bill.state() == (D("130"), True, "2024-03-13T10:00:00Z")
+
+
+def test_an_invoice_put_keeps_totals_and_payments_and_follows_the_business_rate(
+    api: Api, tokyo: tuple[int, int]
+) -> None:
+    """A PUT of the invoice itself derives its totals from the stored ones (its lines and
+    payments did not change): they must stay exact, and what follows from the invoice's own
+    fields and its business (PaidOn, the transaction rate and total) must still follow."""
+    biz, cw = tokyo
+    bill = make_bill(api, biz, cw, D("10.005"), D("3.333"))
+    bill.pay(D("5"))
+    before = bill.get()
+    assert (before["TotalAmount"], before["PaidAmount"], before["Paid"]) == (
+        D("16.01"),
+        D("5"),
+        False,
+    )
+    business = exact(api.get(f"/api/sys/businesses/{biz}"))
+    assert exact(send(api, "PUT", "/api/sys/businesses", {**business, "ExchangeRate": 2}))[
+        "WasSuccessful"
+    ]
+    body = {**before, "PurchaseOrder": "PO-7", "TotalAmount": 1, "PaidAmount": 99}
+    assert exact(send(api, "PUT", INV, body))["WasSuccessful"] is True
+    after = bill.get()
+    for key in ("TotalAmount", "TaxAmount", "PaidAmount", "Paid", "PaidOn", "Description"):
+        assert after[key] == before[key], key
+    assert after["PurchaseOrder"] == "PO-7"
+    assert (after["TransactionExchangeRate"], after["TransactionTotalAmount"]) == (2, D("32.02"))
+    bill.pay(D("11.01"))
+    assert bill.state()[:2] == (D("16.01"), True)
+    paid = bill.get()
+    moved = {**paid, "PaidOn": "2030-01-02T03:04:05Z"}
+    assert exact(send(api, "PUT", INV, moved))["WasSuccessful"] is True
+    assert bill.state() == (D("16.01"), True, "2030-01-02T03:04:05Z")
