@@ -202,8 +202,8 @@ def _order(key: Any, ident: Any, q: ListQuery, by_id: bool) -> list[Any]:
 def list_statements(
     who: Principal, res: Resource, q: ListQuery, total: int | None = None
 ) -> tuple[Any, Any]:
-    """The count and the page-of-ids statements of a search, as the app runs them. With the count's
-    ``total`` known, a small result is paged from its materialised matches: walking an
+    """The count and the page-of-ids statements of a search, as the app runs them. With the
+    count's ``total`` known, a small result is paged from its materialised matches: walking an
     ordering index and joining every row to test a filter through related records costs
     in proportion to the whole table, not to the matches."""
     where = list(q.where)
