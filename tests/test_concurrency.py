@@ -264,3 +264,26 @@ def test_concurrent_duplicate_hand_typed_numbers(
             assert [e["PropertyName"] for e in r.json()["Errors"]] == ["InvoiceNumber"]
     listed = exact(api.get(INV, {"CoworkerInvoice_Business": biz}))
     assert [rec["InvoiceNumber"] for rec in listed["Records"]] == [number]
+
+
+def test_concurrent_commands_on_one_invoice_run_once(
+    server: str, bearer: dict[str, str], api: Api
+) -> None:
+    """A command's check runs on the locked row: of many simultaneous voids (or refunds) of one
+    invoice exactly one succeeds and one history entry tells it; the rest are refused."""
+    biz = api.business()
+    cw = api.coworker(biz)
+    to_void = api.invoice(biz, cw)
+    to_refund = api.invoice(biz, cw)
+    add_line(api, to_refund, D(100))
+    pay = {"Key": "PAY_COWORKER_INVOICE_MANUAL", "Ids": [to_refund]}
+    assert exact(api.post(f"{INV}/runcommand", pay))["WasSuccessful"] is True
+    for inv, key, told in (
+        (to_void, "VOID_INVOICE", "Invoice voided"),
+        (to_refund, "COWORKER_INVOICE_REFUND", "Invoice refunded"),
+    ):
+        call = ("POST", f"{INV}/runcommand", {"Key": key, "Ids": [inv]})
+        responses = asyncio.run(fire(server, bearer, [call] * 8))
+        assert all(r.status_code == 200 for r in responses), [r.text for r in responses]
+        assert sum(r.json()["WasSuccessful"] is True for r in responses) == 1, key
+        assert history_names(api, inv).count(told) == 1, key

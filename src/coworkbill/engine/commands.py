@@ -128,7 +128,9 @@ async def _run_one(
     ctx: Ctx, res: Resource, cmd: Command, ident: int, params: dict[str, Any]
 ) -> Outcome:
     async with ctx.db.transaction() as conn:
-        record = await load_current(ctx, conn, res, ident)
+        # Locked before the check: two concurrent runs (two voids, two refunds) must not both
+        # pass it on the same unchanged row.
+        record = await load_current(ctx, conn, res, ident, lock=True)
         reason = await cmd.check(conn, record) if cmd.check is not None else None
         if reason is not None:
             raise Refused(reason)

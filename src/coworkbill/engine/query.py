@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.sql.util import find_tables
 
 from coworkbill import timeutil
 from coworkbill.db.database import Executor, statement
@@ -159,10 +158,9 @@ async def is_visible(ex: Executor, who: Principal, res: Resource, ident: int) ->
         return await ex.fetchval(stmt, {"id": ident}) is not None
 
     def owner() -> Any:
-        aliases = set(find_tables(res.business, include_aliases=True, check_columns=True))
         return (
             sa.select(res.business)
-            .select_from(res.join_chain(aliases))
+            .select_from(res.from_for(res.business))
             .where(res.id_col == sa.bindparam("id", type_=sa.Integer))
         )
 
@@ -212,12 +210,7 @@ def list_statements(
         where.append(scope)
     by_id = q.order_expr is res.id_col
     order = _order(q.order_expr, res.id_col, q, by_id)
-    aliases: set[Any] = set()
-    for clause in [*where, q.order_expr]:
-        # check_columns: without it a joined alias's column is not seen, the join is left out
-        # and the SQL silently cross-joins that table instead.
-        aliases.update(find_tables(clause, include_aliases=True, check_columns=True))
-    frm = res.join_chain(aliases)
+    frm = res.from_for(*where, q.order_expr)
     count = sa.select(sa.func.count()).select_from(frm).where(*where)
     # Deferred join: the page of ids is taken with only the joins the filters need; the full
     # rows of just those ids are read by a second statement (``rows_by_id``).

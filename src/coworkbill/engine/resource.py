@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql.util import find_tables
 
 from coworkbill.engine.fields import Field, Kind, Match, Req
 
@@ -108,6 +109,16 @@ class Resource:
 
     def full_from(self) -> Any:
         return self.join_chain({j.alias for j in self.joins})
+
+    def from_for(self, *exprs: Any) -> Any:
+        """FROM clause holding the main table and the joins ``exprs`` (columns, conditions)
+        read from. check_columns: without it a joined alias's column is not seen, the join is
+        left out and SQL silently cross-joins that table instead."""
+        aliases: set[Any] = set()
+        for e in exprs:
+            if e is not None:
+                aliases.update(find_tables(e, include_aliases=True, check_columns=True))
+        return self.join_chain(aliases)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.sql.util import find_tables
 
 from coworkbill import timeutil
 from coworkbill.db.database import (
@@ -124,9 +123,8 @@ async def apply_locals(w: WriteCtx, locals_: dict[str, datetime]) -> None:
     res = w.resource
     if not locals_ or res.timezone is None:
         return
-    aliases = set(find_tables(res.timezone, include_aliases=True, check_columns=True))
     zone_name = await w.conn.fetchval(
-        sa.select(res.timezone).select_from(res.join_chain(aliases)).where(res.id_col == w.id)
+        sa.select(res.timezone).select_from(res.from_for(res.timezone)).where(res.id_col == w.id)
     )
     zone = timeutil.zone(zone_name)
     fixed = {col: wall.replace(tzinfo=zone).astimezone(UTC) for col, wall in locals_.items()}
@@ -153,27 +151,26 @@ async def check_references(w: WriteCtx) -> None:
         raise ValidationError(problems)
 
 
-def _current_stmt(res: Resource) -> Any:
-    return statement(("current", res.name), lambda: _build_current(res))
+def _current_stmt(res: Resource, lock: bool) -> Any:
+    return statement(("current", res.name, lock), lambda: _build_current(res, lock))
 
 
-def _build_current(res: Resource) -> Any:
+def _build_current(res: Resource, lock: bool) -> Any:
     extra = [res.business.label("_business")] if res.business is not None else []
-    # check_columns: the business is often a column of a joined alias (a history's invoice);
-    # without it no join is found and SQL silently cross-joins every invoice.
-    aliases: set[Any] = set()
-    if extra:
-        aliases.update(find_tables(res.business, include_aliases=True, check_columns=True))
-    return (
+    stmt = (
         sa.select(res.table, *extra)
-        .select_from(res.join_chain(aliases))
+        .select_from(res.from_for(res.business))
         .where(res.id_col == sa.bindparam("id", type_=sa.Integer))
     )
+    return stmt.with_for_update(of=res.table) if lock else stmt
 
 
-async def load_current(ctx: Ctx, conn: Any, res: Resource, ident: int) -> dict[str, Any]:
-    """The stored row (column key -> value) of a record the caller may see, else ``NotFound``."""
-    row = await conn.fetchrow(_current_stmt(res), {"id": ident})
+async def load_current(
+    ctx: Ctx, conn: Any, res: Resource, ident: int, *, lock: bool = False
+) -> dict[str, Any]:
+    """The stored row (column key -> value) of a record the caller may see, else ``NotFound``;
+    with ``lock``, locked for the rest of the transaction (so checks made on it stay true)."""
+    row = await conn.fetchrow(_current_stmt(res, lock), {"id": ident})
     if row is None:
         raise NotFound(res.name, ident)
     keys = [c.key for c in res.table.columns]
