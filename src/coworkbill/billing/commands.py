@@ -35,6 +35,15 @@ def _why(reason: str) -> str:
     return f"{CANNOT}: {reason}."
 
 
+def _refusal(r: dict[str, Any], *rules: tuple[bool | str, str]) -> str | None:
+    """The refusal of the first rule that holds for invoice row ``r``: a rule is (column whose
+    value must be false, or an already computed condition, reason)."""
+    for when, reason in rules:
+        if r[when] if isinstance(when, str) else when:
+            return _why(reason)
+    return None
+
+
 def _actor(run: CommandRun) -> Actor:
     return Actor(run.ctx.principal.email, run.ctx.now)
 
@@ -63,18 +72,29 @@ async def has_payments(conn: Executor, invoice_id: int) -> bool:
     return await conn.fetchval(stmt.limit(1)) is not None
 
 
+_VOID = ("void", "the invoice is void")
+_DRAFT = ("draft", "the invoice is a draft")
+_CREDIT_NOTE = ("credit_note", "the invoice is a credit note")
+_PAID = ("paid", "the invoice is paid")
+
+
+async def _or_payments(conn: Executor, r: dict[str, Any], found: str | None) -> str | None:
+    """``found``, else a refusal if the invoice has payments (a query, so asked last)."""
+    if found is None and await has_payments(conn, r["id"]):
+        return _why("the invoice has payments; remove them first")
+    return found
+
+
 async def check_pay(conn: Executor, r: dict[str, Any]) -> str | None:
-    if r["void"]:
-        return _why("the invoice is void")
-    if r["draft"]:
-        return _why("the invoice is a draft")
-    if r["credit_note"]:
-        return _why("the invoice is a credit note")
-    if r["paid"]:
-        return _why("the invoice is already paid")
-    if r["total_amount"] - (r["paid_amount"] or 0) <= 0:
-        return _why("nothing is outstanding")
-    return None
+    outstanding = r["total_amount"] - (r["paid_amount"] or 0)
+    return _refusal(
+        r,
+        _VOID,
+        _DRAFT,
+        _CREDIT_NOTE,
+        ("paid", "the invoice is already paid"),
+        (outstanding <= 0, "nothing is outstanding"),
+    )
 
 
 async def pay_manual(run: CommandRun) -> Outcome:
@@ -118,13 +138,7 @@ async def pay_manual(run: CommandRun) -> Outcome:
 
 
 async def check_void(conn: Executor, r: dict[str, Any]) -> str | None:
-    if r["void"]:
-        return _why("the invoice is already void")
-    if r["paid"]:
-        return _why("the invoice is paid")
-    if await has_payments(conn, r["id"]):
-        return _why("the invoice has payments; remove them first")
-    return None
+    return await _or_payments(conn, r, _refusal(r, ("void", "the invoice is already void"), _PAID))
 
 
 async def void(run: CommandRun) -> Outcome:
@@ -151,15 +165,7 @@ async def void(run: CommandRun) -> Outcome:
 
 
 async def check_cancel(conn: Executor, r: dict[str, Any]) -> str | None:
-    if r["void"]:
-        return _why("the invoice is void")
-    if r["draft"]:
-        return _why("the invoice is a draft")
-    if r["credit_note"]:
-        return _why("the invoice is a credit note")
-    if r["paid"]:
-        return _why("the invoice is paid")
-    return None
+    return _refusal(r, _VOID, _DRAFT, _CREDIT_NOTE, _PAID)
 
 
 _COPIED = (
@@ -297,17 +303,14 @@ async def cancel(run: CommandRun) -> Outcome:
 
 
 async def check_refund(conn: Executor, r: dict[str, Any]) -> str | None:
-    if not r["paid"]:
-        return _why("only paid invoices can be refunded")
-    if r["credit_note"]:
-        return _why("the invoice is a credit note")
-    if r["refunded"]:
-        return _why("the invoice is already refunded")
-    if r["credited_amount"]:
-        return _why("the invoice was settled by a credit note")
-    if r["void"]:
-        return _why("the invoice is void")
-    return None
+    return _refusal(
+        r,
+        (not r["paid"], "only paid invoices can be refunded"),
+        _CREDIT_NOTE,
+        ("refunded", "the invoice is already refunded"),
+        ("credited_amount", "the invoice was settled by a credit note"),
+        _VOID,
+    )
 
 
 async def refund(run: CommandRun) -> Outcome:
@@ -344,11 +347,7 @@ async def refund(run: CommandRun) -> Outcome:
 
 
 async def check_delete(conn: Executor, r: dict[str, Any]) -> str | None:
-    if r["paid"]:
-        return _why("the invoice is paid")
-    if await has_payments(conn, r["id"]):
-        return _why("the invoice has payments; remove them first")
-    return None
+    return await _or_payments(conn, r, _refusal(r, _PAID))
 
 
 async def delete(run: CommandRun) -> Outcome:

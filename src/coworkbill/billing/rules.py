@@ -224,11 +224,10 @@ async def after_ledger_write(w: WriteCtx) -> None:
         inv = w.notes.get(key)
         if inv is None:
             continue
-        before = inv.get("paid_amount")
         if key == "invoice" and w.op == "create" and credit:
             # Told before recomputing, so "Payment received" precedes "Invoice paid".
             name = "Payment received" if credit > 0 else "Payment reversed"
-            so_far = (before or Decimal(0)) + credit
+            so_far = (inv.get("paid_amount") or Decimal(0)) + credit
             await history.record(
                 w.conn,
                 inv["id"],
@@ -238,17 +237,7 @@ async def after_ledger_write(w: WriteCtx) -> None:
             )
             await service.recompute(w.conn, inv, a)
             continue
-        was_paid = bool(inv["paid"])
-        await service.recompute(w.conn, inv, a, announce=False)
-        if inv.get("paid_amount") != before:
-            await history.record(
-                w.conn,
-                inv["id"],
-                "Payment changed",
-                f"Paid so far {service.money(inv['paid_amount'], inv)}.",
-                a,
-            )
-        await service.announce_paid_state(w.conn, inv, was_paid, a)
+        await _settle(w, inv, "Payment changed", only_if_changed=True)
 
 
 async def before_ledger_delete(w: WriteCtx) -> None:
@@ -262,16 +251,19 @@ async def after_ledger_delete(w: WriteCtx) -> None:
     inv = w.notes.get("invoice")
     if inv is None:
         return
-    a = actor(w)
-    was_paid = bool(inv["paid"])
+    await _settle(w, inv, "Payment removed")
+
+
+async def _settle(
+    w: WriteCtx, inv: dict[str, Any], name: str, only_if_changed: bool = False
+) -> None:
+    """Recompute a locked invoice after a ledger change; tell the new amount paid so far
+    (``only_if_changed``: only if it moved), then any change of the paid state."""
+    a, before, was_paid = actor(w), inv.get("paid_amount"), bool(inv["paid"])
     await service.recompute(w.conn, inv, a, announce=False)
-    await history.record(
-        w.conn,
-        inv["id"],
-        "Payment removed",
-        f"Paid so far {service.money(inv['paid_amount'], inv)}.",
-        a,
-    )
+    if not only_if_changed or inv.get("paid_amount") != before:
+        paid = f"Paid so far {service.money(inv['paid_amount'], inv)}."
+        await history.record(w.conn, inv["id"], name, paid, a)
     await service.announce_paid_state(w.conn, inv, was_paid, a)
 
 
