@@ -45,6 +45,27 @@ def fresh_database(folder: Path, prefix: str) -> Iterator[str]:
             con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@contextmanager
+def fresh_app(folder: Path, prefix: str) -> Iterator[TestClient]:
+    """The real app in process on a fresh, migrated database of its own (``fresh_database``)."""
+    from coworkbill.app import create_app
+    from coworkbill.config import Settings
+    from coworkbill.db.migrate import upgrade
+
+    with fresh_database(folder, prefix) as url:
+        upgrade(url)
+        with TestClient(create_app(Settings(database_url=url, pool_min=1, pool_max=3))) as c:
+            yield c
+
+
+def run_seed(client: TestClient, extra: int = 0) -> list[str]:
+    """``coworkbill demo`` (with ``extra`` bulk invoices) on the app's own database; its report."""
+    from coworkbill.demo import seed
+
+    db = client.app.state.db  # type: ignore[attr-defined]
+    return client.portal.call(seed, db, extra)  # type: ignore[union-attr, arg-type]
+
+
 def unique(prefix: str = "x") -> str:
     return f"{prefix}-{next(_seq):05d}"
 
@@ -80,6 +101,18 @@ def exact(r: Any) -> Any:
     """The body of a 200 answer, numbers with a fraction as exact Decimals."""
     assert r.status_code == 200, r.text
     return jsonio.loads(r.content)
+
+
+def line_body(invoice_id: int, sub_total: Any, tax_rate: Any = 0, **over: Any) -> dict[str, Any]:
+    """A valid POST body for one line (quantity 1) of an invoice."""
+    return {
+        "CoworkerInvoiceId": invoice_id,
+        "Description": unique("Line"),
+        "Quantity": 1,
+        "SubTotal": sub_total,
+        "TaxRate": tax_rate,
+        **over,
+    }
 
 
 def send(api: Api, method: str, path: str, body: Any) -> Any:
@@ -139,10 +172,11 @@ class Api:
         }
         return self.created("/api/spaces/coworkers", body)
 
-    def invoice(self, business_id: int, coworker_id: int, **over: Any) -> int:
+    def invoice_body(self, business_id: int, coworker_id: int, **over: Any) -> dict[str, Any]:
+        """A valid POST body for an invoice of this customer (a unique number, GBP)."""
         w = self.world
         assert w is not None
-        body = {
+        return {
             "CoworkerId": coworker_id,
             "BusinessId": business_id,
             "InvoiceNumber": unique("INV"),
@@ -154,7 +188,11 @@ class Api:
             "CurrencyId": w.currency_gbp,
             **over,
         }
-        return self.created("/api/billing/coworkerinvoices", body)
+
+    def invoice(self, business_id: int, coworker_id: int, **over: Any) -> int:
+        return self.created(
+            "/api/billing/coworkerinvoices", self.invoice_body(business_id, coworker_id, **over)
+        )
 
     def history(self, invoice_id: int, **over: Any) -> int:
         body = {

@@ -18,16 +18,14 @@ import sqlalchemy as sa
 from starlette.testclient import TestClient
 
 from coworkbill import bulk, jsonio
-from coworkbill.app import create_app
 from coworkbill.billing import totals
 from coworkbill.bulk import flows, loader, pgschema
 from coworkbill.bulk.data import LOCATIONS
 from coworkbill.bulk.generate import COLUMNS, Biz, Chunk, Generator, price_list
 from coworkbill.bulk.loader import _months
-from coworkbill.config import Settings
-from coworkbill.db.migrate import sync_engine, upgrade
-from coworkbill.demo import ADMIN_EMAIL, ADMIN_PASSWORD, database_url, seed
-from tests.support import Api, basic, fresh_database
+from coworkbill.db.migrate import sync_engine
+from coworkbill.demo import ADMIN_EMAIL, ADMIN_PASSWORD, database_url
+from tests.support import Api, basic, exact, fresh_app, run_seed
 
 PG_URL = os.environ.get("COWORKBILL_TEST_DATABASE_URL", "")
 N = 300
@@ -43,16 +41,8 @@ HISTORY_NAMES = {
 
 @pytest.fixture(scope="module")
 def bulk_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    with fresh_database(tmp_path_factory.mktemp("bulk"), "cbbulk") as url:
-        upgrade(url)
-        with TestClient(create_app(Settings(database_url=url, pool_min=1, pool_max=3))) as c:
-            yield c
-
-
-def run_seed(client: TestClient, extra: int) -> list[str]:
-    db = client.app.state.db  # type: ignore[attr-defined]
-
-    return client.portal.call(seed, db, extra)  # type: ignore[union-attr, arg-type]
+    with fresh_app(tmp_path_factory.mktemp("bulk"), "cbbulk") as c:
+        yield c
 
 
 @pytest.fixture(scope="module")
@@ -63,16 +53,11 @@ def api(bulk_client: TestClient) -> Api:
     return Api(bulk_client, basic(ADMIN_EMAIL, ADMIN_PASSWORD), None)
 
 
-def body(r: Any) -> Any:
-    assert r.status_code == 200, r.text
-    return jsonio.loads(r.content)
-
-
 def every(api: Api, path: str, **params: Any) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     page = 1
     while True:
-        got = body(api.get(path, {"size": 1000, "page": page, **params}))
+        got = exact(api.get(path, {"size": 1000, "page": page, **params}))
         out += got["Records"]
         if not got["HasNextPage"]:
             return out
@@ -281,7 +266,7 @@ def test_second_run_adds_nothing_and_a_larger_n_tops_up(api: Api) -> None:
         "InvoiceNumber": typed, "BillToName": cw["BillingName"], "BillToAddress": "x",
         "BillToCity": "Tokyo", "BillToPostCode": "150-0001", "BillToCountryId": cw["CountryId"],
     }  # fmt: skip
-    assert body(api.post(INV, invoice_body))["WasSuccessful"]
+    assert exact(api.post(INV, invoice_body))["WasSuccessful"]
     assert run_seed(api.client, N + 40)[2] == f"extra invoices: 39 added ({N + 40} wanted in total)"
     assert len(bulk_invoices(api)) == N + 40
     assert_numbers_gapless(api)
@@ -331,7 +316,7 @@ def test_the_api_carries_on_every_sequence(api: Api) -> None:
         cw = next(c for c in customers if c["InvoicingBusinessId"] == biz["Id"])
         # A new customer, invoice, line, payment and history entry: every table the loader
         # filled hands out its next id without a collision.
-        new_cw = body(
+        new_cw = exact(
             api.post(
                 "/api/spaces/coworkers", {**cw, "Email": f"{uuid.uuid4().hex[:8]}@example.com"}
             )
@@ -343,7 +328,7 @@ def test_the_api_carries_on_every_sequence(api: Api) -> None:
             "BillToAddress": cw["BillingAddress"], "BillToCity": cw["BillingCityName"],
             "BillToPostCode": cw["BillingPostCode"], "BillToCountryId": cw["CountryId"],
         }  # fmt: skip
-        inv_id = body(api.post(INV, draft))["Value"]["Id"]
+        inv_id = exact(api.post(INV, draft))["Value"]["Id"]
         line = {
             "CoworkerInvoiceId": inv_id,
             "Description": "Day pass",
@@ -351,25 +336,25 @@ def test_the_api_carries_on_every_sequence(api: Api) -> None:
             "SubTotal": 50,
             "TaxRate": 10,
         }
-        assert body(api.post(LINES, line))["WasSuccessful"]
-        current = body(api.get(f"{INV}/{inv_id}"))
+        assert exact(api.post(LINES, line))["WasSuccessful"]
+        current = exact(api.get(f"{INV}/{inv_id}"))
         assert current["InvoiceNumber"] in (None, "")
         r = api.client.put(
             INV,
             content=jsonio.dumps({**current, "Draft": False}),
             headers={**api.auth, "Content-Type": "application/json"},
         )
-        assert body(r)["WasSuccessful"], r.text
-        final = body(api.get(f"{INV}/{inv_id}"))
+        assert exact(r)["WasSuccessful"], r.text
+        final = exact(api.get(f"{INV}/{inv_id}"))
         assert final["InvoiceNumber"] == expected
         payment = {
             "BusinessId": biz["Id"], "CoworkerId": cw["Id"], "CoworkerInvoiceId": inv_id,
             "Credit": final["TotalAmount"], "PaymentProvider": 96,
         }  # fmt: skip
-        assert body(api.post(LEDGER, payment))["WasSuccessful"]
+        assert exact(api.post(LEDGER, payment))["WasSuccessful"]
         note = {"CoworkerInvoiceId": inv_id, "Name": "Invoice sent", "Description": "By hand."}
-        assert body(api.post(HIST, note))["WasSuccessful"]
-        assert body(api.get(f"{INV}/{inv_id}"))["Paid"] is True
+        assert exact(api.post(HIST, note))["WasSuccessful"]
+        assert exact(api.get(f"{INV}/{inv_id}"))["Paid"] is True
     assert_numbers_gapless(api)
 
 

@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from coworkbill import jsonio
-from tests.support import ADMIN_EMAIL, PASSWORD, Api, World, exact, unique
+from tests.support import ADMIN_EMAIL, PASSWORD, Api, World, exact, line_body, send, unique
 
 INV = "/api/billing/coworkerinvoices"
 LINES = "/api/billing/coworkerinvoicelines"
@@ -120,16 +120,7 @@ def assert_all_ok(responses: list[Any]) -> None:
 
 
 def add_line(api: Api, inv: int, amount: D) -> None:
-    body = {
-        "CoworkerInvoiceId": inv,
-        "Description": "Desk",
-        "Quantity": 1,
-        "SubTotal": amount,
-        "TaxRate": D(20),
-    }
-    headers = {**api.auth, "Content-Type": "application/json"}
-    r = api.client.post(LINES, content=jsonio.dumps(body), headers=headers)
-    assert exact(r)["WasSuccessful"] is True
+    assert exact(send(api, "POST", LINES, line_body(inv, amount, D(20))))["WasSuccessful"]
 
 
 def history_names(api: Api, inv: int) -> list[str]:
@@ -213,20 +204,7 @@ def test_concurrent_line_writes_keep_one_invoice_total(
     biz = api.business()
     inv = api.invoice(biz, api.coworker(biz))
     amounts = [D(n) / 100 + D("0.005") for n in range(1, 41)]
-    calls = [
-        (
-            "POST",
-            LINES,
-            {
-                "CoworkerInvoiceId": inv,
-                "Description": f"L{n}",
-                "Quantity": 1,
-                "SubTotal": a,
-                "TaxRate": D("17.5"),
-            },
-        )
-        for n, a in enumerate(amounts)
-    ]
+    calls = [("POST", LINES, line_body(inv, a, D("17.5"))) for a in amounts]
     assert_all_ok(asyncio.run(fire(server, bearer, calls)))
     rec = exact(api.get(f"{INV}/{inv}"))
     lines = exact(api.get(LINES, {"CoworkerInvoiceLine_CoworkerInvoice": inv, "size": 100}))
@@ -240,22 +218,9 @@ def test_concurrent_line_writes_keep_one_invoice_total(
 def test_concurrent_duplicate_hand_typed_numbers(
     server: str, bearer: dict[str, str], api: Api
 ) -> None:
-    w = api.world
-    assert w is not None
     biz = api.business()
-    cw = api.coworker(biz)
     number = unique("DUP")
-    body = {
-        "CoworkerId": cw,
-        "BusinessId": biz,
-        "InvoiceNumber": number,
-        "BillToName": "x",
-        "BillToAddress": "x",
-        "BillToCity": "x",
-        "BillToPostCode": "x",
-        "BillToCountryId": w.country_gb,
-        "CurrencyId": w.currency_gbp,
-    }
+    body = api.invoice_body(biz, api.coworker(biz), InvoiceNumber=number)
     responses = asyncio.run(fire(server, bearer, [("POST", INV, body)] * 10))
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [200] + [400] * 9, [(r.status_code, r.text) for r in responses]

@@ -14,11 +14,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from starlette.testclient import TestClient
 
-from coworkbill.app import create_app
-from coworkbill.config import Settings
-from coworkbill.db.migrate import upgrade
-from coworkbill.demo import ADMIN_EMAIL, ADMIN_PASSWORD, seed
-from tests.support import Api, fresh_database
+from coworkbill.demo import ADMIN_EMAIL, ADMIN_PASSWORD
+from tests.support import Api, fresh_app, run_seed
 
 SITES = {
     "Madrid Coworking Hub": ("Europe/Madrid", "EUR", "Spain", "MAD-", Decimal("21")),
@@ -28,15 +25,8 @@ SITES = {
 
 @pytest.fixture(scope="module")
 def demo_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    with fresh_database(tmp_path_factory.mktemp("demo"), "cbdemo") as url:
-        upgrade(url)
-        with TestClient(create_app(Settings(database_url=url, pool_min=1, pool_max=3))) as c:
-            yield c
-
-
-def run_seed(client: TestClient, extra: int = 0) -> list[str]:
-    db = client.app.state.db  # type: ignore[attr-defined]
-    return client.portal.call(seed, db, extra)  # type: ignore[union-attr, arg-type]
+    with fresh_app(tmp_path_factory.mktemp("demo"), "cbdemo") as c:
+        yield c
 
 
 @pytest.fixture(scope="module")

@@ -203,17 +203,7 @@ def test_duplicate_number_in_the_same_business_is_rejected_on_create(
 ) -> None:
     biz, cw = numbered
     number = finalised(api, biz, cw)
-    body = {
-        "CoworkerId": cw,
-        "BusinessId": biz,
-        "InvoiceNumber": number,
-        "BillToName": "x",
-        "BillToAddress": "x",
-        "BillToCity": "x",
-        "BillToPostCode": "x",
-        "BillToCountryId": api.world.country_gb,  # type: ignore[union-attr]
-        "CurrencyId": api.world.currency_gbp,  # type: ignore[union-attr]
-    }
+    body = api.invoice_body(biz, cw, InvoiceNumber=number)
     r = api.post(INV, body)
     assert_rejected(r, "InvoiceNumber")
     assert r.json()["Errors"][0]["AttemptedValue"] == number

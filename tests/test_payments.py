@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import Api, exact, send, unique
+from tests.support import Api, exact, line_body, send, unique
 
 INV = "/api/billing/coworkerinvoices"
 LINES = "/api/billing/coworkerinvoicelines"
@@ -52,19 +52,7 @@ class Bill:
 def make_bill(api: Api, biz: int, cw: int, *amounts: D, rate: D = D(20)) -> Bill:
     inv = api.invoice(biz, cw)
     for amount in amounts:
-        r = send(
-            api,
-            "POST",
-            LINES,
-            {
-                "CoworkerInvoiceId": inv,
-                "Description": unique("Line"),
-                "Quantity": 1,
-                "SubTotal": amount,
-                "TaxRate": rate,
-            },
-        )
-        assert exact(r)["WasSuccessful"] is True
+        assert exact(send(api, "POST", LINES, line_body(inv, amount, rate)))["WasSuccessful"]
     return Bill(api, biz, cw, inv)
 
 
@@ -277,18 +265,7 @@ def test_payment_on_a_void_invoice_is_refused(api: Api, bill: Bill) -> None:
 
 def test_lines_of_a_paid_invoice_cannot_change(api: Api, bill: Bill) -> None:
     bill.pay(D("120"), "2024-03-10T10:00:00Z")
-    r = send(
-        api,
-        "POST",
-        LINES,
-        {
-            "CoworkerInvoiceId": bill.id,
-            "Description": "late",
-            "Quantity": 1,
-            "SubTotal": 1,
-            "TaxRate": 0,
-        },
-    )
+    r = send(api, "POST", LINES, line_body(bill.id, 1))
     assert_bad(r, None)
     assert bill.get()["TotalAmount"] == D("120")
 
@@ -301,13 +278,7 @@ def test_adding_a_line_to_a_part_paid_invoice_keeps_it_unpaid(api: Api, bill: Bi
         api,
         "POST",
         LINES,
-        {
-            "CoworkerInvoiceId": bill.id,
-            "Description": "extra",
-            "Quantity": 1,
-            "SubTotal": 10,
-            "TaxRate": 0,
-        },
+        line_body(bill.id, 10),
     )
     assert exact(r)["WasSuccessful"] is True
     rec = bill.get()

@@ -198,17 +198,7 @@ def test_writes_referencing_other_businesses_are_invalid(scene: Scene) -> None:
     }
     assert_invalid_reference(user.post(CW, body), "InvoicingBusinessId", b.business)
 
-    invoice = {
-        "CoworkerId": a.coworker,
-        "BusinessId": b.business,
-        "InvoiceNumber": unique("INV"),
-        "BillToName": "n",
-        "BillToAddress": "a",
-        "BillToCity": "c",
-        "BillToPostCode": "p",
-        "BillToCountryId": world.country_gb,
-        "CurrencyId": world.currency_gbp,
-    }
+    invoice = admin.invoice_body(b.business, a.coworker)
     assert_invalid_reference(user.post(INV, invoice), "BusinessId", b.business)
     r = user.post(INV, {**invoice, "BusinessId": a.business, "CoworkerId": b.coworker})
     assert_invalid_reference(r, "CoworkerId", b.coworker)
