@@ -3,12 +3,12 @@ caller's transaction, naming what changed and who did it."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
 from coworkbill.billing.tables import coworker_invoice_histories as H
 from coworkbill.db.database import Executor, insert_stmt, row_params
+from coworkbill.db.metadata import new_row
 
 
 @dataclass(frozen=True)
@@ -28,15 +28,12 @@ async def record(
     *,
     is_problem: bool = False,
 ) -> None:
-    row = {
-        "unique_id": str(uuid.uuid4()),
-        "created_on": actor.now,
-        "updated_on": actor.now,
-        "updated_by": actor.email,
+    values = {
         "coworker_invoice_id": invoice_id,
         "name": name,
         "description": description[:4000],
         "is_problem": is_problem,
         "notify": False,
     }
+    row = new_row(values, actor.email, actor.now)
     await conn.execute(insert_stmt(H, row), row_params(row))

@@ -21,6 +21,7 @@ from coworkbill.billing.tables import (
     coworker_ledger_entries,
 )
 from coworkbill.db.database import Executor, cached, insert_stmt, row_params, update_stmt
+from coworkbill.db.metadata import new_row
 from coworkbill.directory.tables import businesses, currencies
 
 I = coworker_invoices  # noqa: E741
@@ -203,13 +204,5 @@ async def announce_paid_state(
 
 async def insert(conn: Executor, table: sa.Table, values: dict[str, Any], actor: Actor) -> int:
     """Insert a row the system creates itself (payments, credit notes), with base columns."""
-    import uuid
-
-    row = {
-        **values,
-        "unique_id": str(uuid.uuid4()),
-        "created_on": actor.now,
-        "updated_on": actor.now,
-        "updated_by": actor.email,
-    }
+    row = new_row(values, actor.email, actor.now)
     return int(await conn.fetchval(insert_stmt(table, row), row_params(row)))

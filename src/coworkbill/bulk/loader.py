@@ -32,6 +32,7 @@ from coworkbill.billing.tables import coworker_invoices
 from coworkbill.bulk.data import LOCATIONS, Location
 from coworkbill.bulk.generate import COLUMNS, Biz, Generator, price_list
 from coworkbill.bulk.writers import PgWriter, SqliteWriter, Writer
+from coworkbill.db.metadata import new_row
 from coworkbill.db.migrate import sync_engine
 from coworkbill.directory.tables import businesses, countries, currencies
 
@@ -137,14 +138,8 @@ def _create(conn: sa.Connection, loc: Location, opened: datetime) -> int:
             raise LookupError(f"{table.name} {code} is missing: run `coworkbill db upgrade`")
         return int(found)
 
-    import uuid
-
     rate, tx_currency = loc.exchange or (None, None)
     values = {
-        "unique_id": str(uuid.uuid4()),
-        "created_on": opened,
-        "updated_on": opened,
-        "updated_by": f"billing@{loc.domain}",
         "name": loc.name,
         "country_id": ref(countries, "two_digits_code", loc.country),
         "currency_id": ref(currencies, "code", loc.currency),
@@ -157,7 +152,8 @@ def _create(conn: sa.Connection, loc: Location, opened: datetime) -> int:
         "invoice_number_prefix": loc.prefix,
         "invoice_number_padding": loc.padding,
     }
-    return int(conn.execute(sa.insert(businesses).values(values).returning(B.id)).scalar_one())
+    row = new_row(values, f"billing@{loc.domain}", opened)
+    return int(conn.execute(sa.insert(businesses).values(row).returning(B.id)).scalar_one())
 
 
 def _months(zone: str, now: datetime) -> tuple[list[datetime], list[str]]:

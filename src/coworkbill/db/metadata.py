@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,6 +23,17 @@ MONEY = ExactDecimal(19, 4)
 RATE = ExactDecimal(19, 8)
 SHORT = 255
 LONG = 4000
+
+
+def new_row(values: dict[str, Any], by: str, now: datetime) -> dict[str, Any]:
+    """``values`` plus the base columns of a row created now by ``by`` (a fresh UniqueId)."""
+    return {
+        **values,
+        "unique_id": str(uuid.uuid4()),
+        "created_on": now,
+        "updated_on": now,
+        "updated_by": by,
+    }
 
 
 def base_columns() -> list[sa.Column[Any]]:

@@ -3,7 +3,6 @@ iso4217), loaded idempotently after every migration: missing codes are added, na
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,6 +10,7 @@ import iso4217
 import pycountry
 import sqlalchemy as sa
 
+from coworkbill.db.metadata import new_row
 from coworkbill.directory.tables import countries, currencies
 
 
@@ -40,17 +40,7 @@ def currency_rows() -> list[dict[str, Any]]:
 def _sync(conn: sa.Connection, table: sa.Table, key: str, rows: list[dict[str, Any]]) -> int:
     existing = {r[0]: r[1] for r in conn.execute(sa.select(table.c[key], table.c.id))}
     now = datetime.now(UTC).replace(microsecond=0)
-    new = [
-        {
-            **r,
-            "unique_id": str(uuid.uuid4()),
-            "created_on": now,
-            "updated_on": now,
-            "updated_by": "System",
-        }
-        for r in rows
-        if r[key] not in existing
-    ]
+    new = [new_row(r, "System", now) for r in rows if r[key] not in existing]
     if new:
         conn.execute(sa.insert(table), new)
     return len(new)

@@ -9,7 +9,6 @@ a failure anywhere leaves nothing behind.
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +22,7 @@ from coworkbill.db.database import (
     statement,
     update_stmt,
 )
+from coworkbill.db.metadata import new_row
 from coworkbill.engine.context import Ctx, WriteCtx
 from coworkbill.engine.errors import FieldProblem, NotFound, ValidationError
 from coworkbill.engine.fields import (
@@ -225,13 +225,7 @@ async def _create(ctx: Ctx, res: Resource, body: Any) -> int:
         await check_references(w)
         if res.hooks.prepare is not None:
             await res.hooks.prepare(w)
-        row = {
-            **w.values,
-            "unique_id": str(uuid.uuid4()),
-            "created_on": ctx.now,
-            "updated_on": ctx.now,
-            "updated_by": ctx.principal.email,
-        }
+        row = new_row(w.values, ctx.principal.email, ctx.now)
         w.id = await conn.fetchval(insert_stmt(res.table, row), row_params(row))
         await apply_locals(w, locals_)
         if res.hooks.after_write is not None:
