@@ -23,7 +23,7 @@ from coworkbill.db.migrate import sync_engine, upgrade
 from coworkbill.engine.context import SYSTEM, Ctx
 from coworkbill.engine.fields import Field, Kind, Match
 from coworkbill.engine.filters import parse_list_query
-from coworkbill.engine.query import get_one, list_statements
+from coworkbill.engine.query import Search, get_one
 from coworkbill.engine.resource import Resource
 from coworkbill.timeutil import now_utc
 from tests.support import fresh_database
@@ -188,7 +188,8 @@ def test_indexed_filter_never_scans_a_large_table(url: str, entity: str, field: 
             for text in probe_values(record, f):
                 for mode in ["eq", "range"] if f.ranged else ["eq"]:
                     q = await parse_list_query(res, _params(res, f, text, mode), _no_zones)
-                    count, page = list_statements(SYSTEM, res, q)  # page: its ids
+                    search = Search(SYSTEM, res, q)
+                    count, page = search.count(), search.page()
                     probes.append((int(await db.fetchval(count)), count, page))
             if f.kind is Kind.BOOL:
                 probes = [min(probes, key=lambda p: p[0])]
@@ -213,7 +214,7 @@ def test_the_default_order_pages_by_index(url: str) -> None:
             problems = []
             for res in LARGE:
                 q = await parse_list_query(res, {}, _no_zones)
-                page = list_statements(SYSTEM, res, q)[1]
+                page = Search(SYSTEM, res, q).page()
                 aliases = {j.alias.name: j.alias.original.name for j in res.joins}
                 problems += [f"{res.name}: {p}" for p in scans(await db.explain(page), aliases)]
             return problems

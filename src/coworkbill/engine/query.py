@@ -197,56 +197,52 @@ def _order(key: Any, ident: Any, q: ListQuery, by_id: bool) -> list[Any]:
     return [_directed(key, q), ident.asc()]
 
 
-def list_statements(
-    who: Principal, res: Resource, q: ListQuery, total: int | None = None
-) -> tuple[Any, Any]:
-    """The count and the page-of-ids statements of a search, as the app runs them. With the
-    count's ``total`` known, a small result is paged from its materialised matches: walking an
-    ordering index and joining every row to test a filter through related records costs
-    in proportion to the whole table, not to the matches."""
-    where = list(q.where)
-    scope = scope_clause(res, who)
-    if scope is not None:
-        where.append(scope)
-    by_id = q.order_expr is res.id_col
-    order = _order(q.order_expr, res.id_col, q, by_id)
-    frm = res.from_for(*where, q.order_expr)
-    count = sa.select(sa.func.count()).select_from(frm).where(*where)
-    # Deferred join: the page of ids is taken with only the joins the filters need; the full
-    # rows of just those ids are read by a second statement (``rows_by_id``).
-    if total is not None and q.where and total <= SMALL_RESULT:
-        matches = (
-            sa.select(res.id_col.label("id"), q.order_expr.label("k"))
-            .select_from(frm)
-            .where(*where)
-            .cte("matches")
-            .prefix_with("MATERIALIZED")
-        )
-        ids = (
-            sa.select(matches.c.id)
-            .order_by(*_order(matches.c.k, matches.c.id, q, by_id))
-            .limit(q.size)
-            .offset((q.page - 1) * q.size)
-        )
-    else:
-        ids = (
-            sa.select(res.id_col)
-            .select_from(frm)
-            .where(*where)
-            .order_by(*order)
-            .limit(q.size)
-            .offset((q.page - 1) * q.size)
-        )
-    return count, ids
+class Search:
+    """The statements of one search: its exact count, then its page of ids. With the count's
+    ``total`` known, a small result is paged from its materialised matches: walking an
+    ordering index and joining every row to test a filter through related records costs in
+    proportion to the whole table, not to the matches. Deferred join: the page of ids is taken
+    with only the joins the filters need; ``rows_by_id`` reads the full rows of just those."""
+
+    def __init__(self, who: Principal, res: Resource, q: ListQuery) -> None:
+        self.res, self.q = res, q
+        self.where = list(q.where)
+        scope = scope_clause(res, who)
+        if scope is not None:
+            self.where.append(scope)
+        self.frm = res.from_for(*self.where, q.order_expr)
+
+    def count(self) -> Any:
+        return sa.select(sa.func.count()).select_from(self.frm).where(*self.where)
+
+    def page(self, total: int | None = None) -> Any:
+        res, q = self.res, self.q
+        by_id = q.order_expr is res.id_col
+        if total is not None and q.where and total <= SMALL_RESULT:
+            matches = (
+                sa.select(res.id_col.label("id"), q.order_expr.label("k"))
+                .select_from(self.frm)
+                .where(*self.where)
+                .cte("matches")
+                .prefix_with("MATERIALIZED")
+            )
+            ids = sa.select(matches.c.id).order_by(*_order(matches.c.k, matches.c.id, q, by_id))
+        else:
+            ids = (
+                sa.select(res.id_col)
+                .select_from(self.frm)
+                .where(*self.where)
+                .order_by(*_order(q.order_expr, res.id_col, q, by_id))
+            )
+        return ids.limit(q.size).offset((q.page - 1) * q.size)
 
 
 async def list_page(ctx: Ctx, res: Resource, q: ListQuery) -> Record:
-    count, _ = list_statements(ctx.principal, res, q)
-    total = int(await ctx.db.fetchval(count) or 0)
+    search = Search(ctx.principal, res, q)
+    total = int(await ctx.db.fetchval(search.count()) or 0)
     records: list[Record] = []
     if total > (q.page - 1) * q.size:
-        page = list_statements(ctx.principal, res, q, total)[1]
-        ids = [r[0] for r in await ctx.db.fetch(page)]
+        ids = [r[0] for r in await ctx.db.fetch(search.page(total))]
         by_id = await rows_by_id(ctx.db, res, ids)
         ser = serializer(res)
         records = [ser(by_id[i], listing=True) for i in ids if i in by_id]
