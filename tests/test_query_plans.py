@@ -114,13 +114,15 @@ def seed(url: str) -> None:
     engine.dispose()
 
 
-def scans(plan: Any, aliases: dict[str, str]) -> list[str]:
-    """Big tables read by a sequential scan in ``plan`` (PostgreSQL JSON or SQLite rows)."""
+def scans(plan: Any, aliases: dict[str, str], whole_index: bool = False) -> list[str]:
+    """Big tables read by a sequential scan in ``plan`` (PostgreSQL JSON or SQLite rows); with
+    ``whole_index``, on SQLite also a walk of a whole index (a count that walks every entry
+    of a big table's index has not used it to find its matches)."""
     found: list[str] = []
     if isinstance(plan, list) and plan and isinstance(plan[0], str):  # SQLite
         for line in plan:
             words = line.split()
-            if words[:1] == ["SCAN"] and "USING" not in words:
+            if words[:1] == ["SCAN"] and (whole_index or "USING" not in words):
                 table = aliases.get(words[1], words[1])
                 if table in BIG:
                     found.append(line)
@@ -189,14 +191,15 @@ def test_indexed_filter_never_scans_a_large_table(url: str, entity: str, field: 
                 for mode in ["eq", "range"] if f.ranged else ["eq"]:
                     q = await parse_list_query(res, _params(res, f, text, mode), _no_zones)
                     search = Search(SYSTEM, res, q)
-                    count, page = search.count(), search.page()
-                    probes.append((int(await db.fetchval(count)), count, page))
+                    total = int(await db.fetchval(search.count()))
+                    # the page as the app runs it: with the count it knows by then
+                    probes.append((total, search.count(), search.page(total)))
             if f.kind is Kind.BOOL:
                 probes = [min(probes, key=lambda p: p[0])]
             problems = []
             for _, count, page in probes:
-                for stmt in (count, page):
-                    problems += scans(await db.explain(stmt), aliases)
+                problems += scans(await db.explain(count), aliases, whole_index=True)
+                problems += scans(await db.explain(page), aliases)
             return problems, min(p[0] for p in probes)
         finally:
             await db.close()

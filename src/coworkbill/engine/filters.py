@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
@@ -47,6 +47,9 @@ class ListQuery:
     direction: int  # 1 ascending, -1 descending
     where: list[Any]
     order_nullable: bool = True
+    # What the filters compare: a record whose related row is missing (so these read NULL)
+    # can never match, so the joins behind them may be inner joins.
+    compared: list[Any] = field(default_factory=list)
 
 
 def read_expr(res: Resource, f: Field) -> Any:
@@ -245,6 +248,7 @@ async def parse_list_query(
             problems.append(FieldProblem(name, text, "must be ascending or descending"))
 
     where: list[Any] = []
+    compared: list[Any] = []
     zone_list: list[str | None] | None = None
     for key, (sent, value) in params.items():
         spec = res.filters.get(key)
@@ -254,6 +258,7 @@ async def parse_list_query(
             zone_list = await zones()
         try:
             where.append(_condition(res, spec, value, zone_list or []))
+            compared.append(read_expr(res, spec.field))
         except Problem as p:
             problems.append(FieldProblem(sent, value, p.message))
     if problems:
@@ -261,5 +266,5 @@ async def parse_list_query(
     base = res.by_name[order_field.local_of] if order_field.local_of else order_field
     nullable = base.nullable
     return ListQuery(
-        page, size, order_field, read_expr(res, order_field), direction, where, nullable
+        page, size, order_field, read_expr(res, order_field), direction, where, nullable, compared
     )

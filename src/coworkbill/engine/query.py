@@ -210,7 +210,8 @@ class Search:
         scope = scope_clause(res, who)
         if scope is not None:
             self.where.append(scope)
-        self.frm = res.from_for(*self.where, q.order_expr)
+        matched = (*q.compared, res.business if scope is not None else None)
+        self.frm = res.from_for(*self.where, q.order_expr, matched=matched)
 
     def count(self) -> Any:
         return sa.select(sa.func.count()).select_from(self.frm).where(*self.where)

@@ -95,30 +95,43 @@ class Resource:
     def path(self) -> str:
         return f"/api/{self.group}/{self.plural}"
 
-    def join_chain(self, aliases: set[Any]) -> Any:
-        """FROM clause holding the main table and just the joins ``aliases`` need."""
-        need = set(aliases)
+    def join_chain(self, aliases: set[Any], inner: set[Any] | None = None) -> Any:
+        """FROM clause holding the main table and just the joins ``aliases`` need: outer joins,
+        but inner ones to ``inner`` (and their parents: a child row implies its parent's)."""
+        need, inner = set(aliases), set(inner or ())
         for j in reversed(self.joins):  # parents are declared before their children
             if j.alias in need and j.parent is not None:
                 need.add(j.parent)
+            if j.alias in inner and j.parent is not None:
+                inner.add(j.parent)
         frm: Any = self.table
         for j in self.joins:
-            if j.alias in need:
+            if j.alias in inner:
+                frm = frm.join(j.alias, j.on)
+            elif j.alias in need:
                 frm = frm.outerjoin(j.alias, j.on)
         return frm
 
     def full_from(self) -> Any:
         return self.join_chain({j.alias for j in self.joins})
 
-    def from_for(self, *exprs: Any) -> Any:
+    def from_for(self, *exprs: Any, matched: tuple[Any, ...] = ()) -> Any:
         """FROM clause holding the main table and the joins ``exprs`` (columns, conditions)
-        read from. check_columns: without it a joined alias's column is not seen, the join is
-        left out and SQL silently cross-joins that table instead."""
-        aliases: set[Any] = set()
-        for e in exprs:
-            if e is not None:
-                aliases.update(find_tables(e, include_aliases=True, check_columns=True))
-        return self.join_chain(aliases)
+        read from; inner joins for those of ``matched``, expressions a record cannot match
+        with NULL (so a missing related row excludes it anyway). Inner joins let the database
+        start from the related table: SQLite never reorders an outer join, so a filter on a
+        line's invoice number read every line."""
+        return self.join_chain(_aliases(exprs), _aliases(matched))
+
+
+def _aliases(exprs: Any) -> set[Any]:
+    # check_columns: without it a joined alias's column is not seen, the join is left out and
+    # SQL silently cross-joins that table instead.
+    out: set[Any] = set()
+    for e in exprs:
+        if e is not None:
+            out.update(find_tables(e, include_aliases=True, check_columns=True))
+    return out
 
 
 @dataclass(frozen=True)
