@@ -48,6 +48,7 @@ _LOCK = cached(
 # Lines and payments of an invoice in one round trip: kind 0 rows are lines (id, sub_total,
 # tax_rate, tax_amount, description, display_as, position), kind 1 rows are credits (credit in
 # the sub_total slot, transaction date in ``at``), each kind in its own order.
+_LOCK_KEYS = [c.name for c in _LOCK.selected_columns]
 _ID = sa.bindparam("id", type_=sa.Integer)
 _PARTS = cached(
     sa.union_all(
@@ -82,15 +83,7 @@ async def lock_invoice(conn: Executor, invoice_id: int) -> dict[str, Any] | None
     """The invoice row (column key -> value, plus places/currency_code/business settings),
     locked for the rest of the transaction."""
     row = await conn.fetchrow(_LOCK, {"id": invoice_id})
-    if row is None:
-        return None
-    keys = [c.key for c in I.columns] + [
-        "places",
-        "currency_code",
-        "business_rate",
-        "business_tx_currency",
-    ]
-    return dict(zip(keys, row, strict=True))
+    return None if row is None else dict(zip(_LOCK_KEYS, row, strict=True))
 
 
 def money(amount: Decimal | None, inv: dict[str, Any]) -> str:

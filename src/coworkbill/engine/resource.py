@@ -70,6 +70,7 @@ class Resource:
             for alias in f.list_aliases:
                 self.by_lower.setdefault(alias.lower(), f)
         self.id_col = self.table.c.id
+        self.column_keys = [c.key for c in self.table.columns]
         # Read layout: the selected expressions, then hidden business and zone columns.
         self.read_fields = [f for f in self.fields if f.expr is not None]
         self.select_exprs = [f.expr.label(f"c{i}") for i, f in enumerate(self.read_fields)]

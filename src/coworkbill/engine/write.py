@@ -173,7 +173,7 @@ async def load_current(
     row = await conn.fetchrow(_current_stmt(res, lock), {"id": ident})
     if row is None:
         raise NotFound(res.name, ident)
-    keys = [c.key for c in res.table.columns]
+    keys = res.column_keys
     current = dict(zip(keys, row, strict=False))
     if res.business is not None and not ctx.principal.sees_business(row[len(keys)]):
         raise NotFound(res.name, ident)
