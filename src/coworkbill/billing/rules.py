@@ -56,7 +56,13 @@ async def prepare_invoice(w: WriteCtx) -> None:
             )
     business_id = int(v["business_id"])
     number = v.get("invoice_number")
-    if number is not None and await numbering.number_taken(w.conn, business_id, number, w.id):
+    kept = old is not None and (number, business_id) == (old["invoice_number"], old["business_id"])
+    # A number the invoice already holds in its business was checked when it was given.
+    if (
+        number is not None
+        and not kept
+        and await numbering.number_taken(w.conn, business_id, number, w.id)
+    ):
         raise ValidationError.one("InvoiceNumber", "is already used by another invoice", number)
     if not v.get("draft") and number is None:
         v["invoice_number"] = await numbering.next_number(w.conn, business_id)
