@@ -49,4 +49,4 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) coworkbill.db coworkbill.db-wal coworkbill.db-shm .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) coworkbill.db coworkbill.db-wal coworkbill.db-shm coworkbill.db-writers .pytest_cache .mypy_cache .ruff_cache

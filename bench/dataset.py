@@ -71,7 +71,7 @@ def ensure_database(url: str, fresh: bool) -> None:
     if url.startswith("sqlite"):
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         path = Path(url.split(":///", 1)[1])
-        for f in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        for f in [path, *(path.with_name(path.name + x) for x in ("-wal", "-shm", "-writers"))]:
             if fresh:
                 f.unlink(missing_ok=True)
         return

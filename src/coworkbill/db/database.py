@@ -9,13 +9,16 @@ takes microseconds, so it runs inline on the event loop instead of hopping to a 
 
 Guarantees: a ``transaction()`` block commits on normal exit and rolls back on any exception;
 SQLite write transactions start with ``BEGIN IMMEDIATE`` so two writers never deadlock on a lock
-upgrade; foreign keys are enforced on SQLite.
+upgrade, and the workers' writers queue on a file lock (``<database>-writers``) off the event
+loop; foreign keys are enforced on SQLite.
 """
 
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
+import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
@@ -226,19 +229,24 @@ class SqliteDatabase(SqliteConn):
         self.path = path
         self._lock = asyncio.Lock()
         self._con = None  # type: ignore[assignment]
+        self._writers: int | None = None
 
     async def connect(self) -> None:
         con = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         configure_sqlite(con)
         self._con = con
+        if self.path != ":memory:":
+            self._writers = os.open(self.path + "-writers", os.O_RDWR | os.O_CREAT, 0o644)
 
     async def close(self) -> None:
         if self._con is not None:
             self._con.close()
+        if self._writers is not None:
+            os.close(self._writers)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Executor]:
-        async with self._lock:
+        async with self._lock, self._writer_lock():
             self._con.execute("BEGIN IMMEDIATE")
             try:
                 yield SqliteConn(self, self._con)
@@ -246,6 +254,32 @@ class SqliteDatabase(SqliteConn):
                 self._con.execute("ROLLBACK")
                 raise
             self._con.execute("COMMIT")
+
+    @asynccontextmanager
+    async def _writer_lock(self) -> AsyncIterator[None]:
+        """Writers of every worker process queue on a file lock, waited for in a thread.
+        SQLite's own wait for another process's write lock (busy_timeout) sleeps in steps of up
+        to 100 ms, and, since queries run inline, it would stall the worker's event loop."""
+        fd = self._writers
+        if fd is None:
+            yield
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waiting = asyncio.get_running_loop().run_in_executor(
+                None, fcntl.flock, fd, fcntl.LOCK_EX
+            )
+            try:
+                await asyncio.shield(waiting)
+            except asyncio.CancelledError:
+                # The thread still takes the lock; hand it back as soon as it does.
+                waiting.add_done_callback(lambda _: fcntl.flock(fd, fcntl.LOCK_UN))
+                raise
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def configure_sqlite(con: Any) -> None:
