@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.support import Api, exact, send
+from tests.support import Api, exact, line_body, send
 
 INV = "/api/billing/coworkerinvoices"
 LINES = "/api/billing/coworkerinvoicelines"
@@ -148,3 +148,31 @@ def test_a_thousand_line_invoice_adds_up_to_the_cent(api: Api) -> None:
     oracle = [expected_line(*v, 2) for v in model.values()]
     assert rec["TaxAmount"] == sum((t for _, t in oracle), D(0))
     assert len(rec["Description"]) <= 4000
+
+
+def test_a_line_put_that_leaves_the_amounts_keeps_totals_and_one_that_renames_redescribes(
+    api: Api,
+) -> None:
+    """A line PUT touching nothing the totals read (a purchase order) leaves them as stored;
+    one that renames the line changes the invoice's Description; one that changes the amount
+    changes the totals."""
+    biz, cw = _business(api, "GBP")
+    inv = api.invoice(biz, cw)
+    first = int(exact(send(api, "POST", LINES, line_body(inv, D("10.005"), 20)))["Value"]["Id"])
+    send(api, "POST", LINES, line_body(inv, D(5), 0, Description="Coffee"))
+    before = exact(api.get(f"{INV}/{inv}"))
+    line = exact(api.get(f"{LINES}/{first}"))
+
+    def put(**change: Any) -> dict[str, Any]:
+        assert exact(send(api, "PUT", LINES, {**line, **change}))["WasSuccessful"] is True
+        rec: dict[str, Any] = exact(api.get(f"{INV}/{inv}"))
+        return rec
+
+    kept = put(PurchaseOrder="PO-1")
+    for key in ("TotalAmount", "TaxAmount", "Description"):
+        assert kept[key] == before[key], key
+    renamed = put(Description="Hot desk")
+    assert renamed["Description"] != before["Description"]
+    assert "Hot desk" in renamed["Description"] and "Coffee" in renamed["Description"]
+    assert renamed["TotalAmount"] == before["TotalAmount"] == D("17.01")
+    assert put(Description="Hot desk", SubTotal=20)["TotalAmount"] == D("29")

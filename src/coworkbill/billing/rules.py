@@ -163,9 +163,19 @@ async def prepare_line(w: WriteCtx) -> None:
         v["position"] = (top or 0) + 1
 
 
+# What a line contributes to its invoice's totals and description (billing/totals.py).
+_TOTALS_INPUTS = (
+    "coworker_invoice_id", "sub_total", "tax_rate", "description", "display_as", "position",
+)  # fmt: skip
+
+
 async def after_line_write(w: WriteCtx) -> None:
     inv, a = w.notes["invoice"], actor(w)
-    await service.recompute(w.conn, inv, a)
+    old = w.existing
+    # A change that leaves every input of the totals as it was (a note, a purchase order)
+    # leaves them current: every earlier line write recomputed them under this same lock.
+    if old is None or any(k in w.values and w.values[k] != old[k] for k in _TOTALS_INPUTS):
+        await service.recompute(w.conn, inv, a)
     if "previous" in w.notes:
         await service.recompute(w.conn, w.notes["previous"], a)
     amount = service.money(w.values["sub_total"], inv)
