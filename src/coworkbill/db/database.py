@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import itertools
 import json
 import os
 import re
@@ -155,11 +156,31 @@ class Executor(Protocol):
 
     async def execute(self, stmt: ClauseElement, params: dict[str, Any] | None = None) -> None: ...
 
+    def defer(self, stmt: ClauseElement, params: dict[str, Any] | None = None) -> None: ...
+
 
 class _Base:
     dialect: Dialect
     _cache: dict[Any, Compiled]
     _shapes: dict[Any, Compiled]
+    _deferred: list[tuple[str, list[Any]]] | None = None  # a transaction's, else None
+
+    def defer(self, stmt: ClauseElement, params: dict[str, Any] | None = None) -> None:
+        """Run ``stmt`` at the end of this transaction, just before it commits: for writes
+        nothing in the transaction reads back (log entries). Consecutive deferred runs of one
+        statement reach the database together, in one round trip."""
+        if self._deferred is None:
+            raise RuntimeError("defer() runs inside a transaction only")
+        _, sql, args = self.prepare(stmt, params)
+        self._deferred.append((sql, args))
+
+    def _batches(self) -> list[tuple[str, list[list[Any]]]]:
+        batches = [
+            (sql, [args for _, args in group])
+            for sql, group in itertools.groupby(self._deferred or (), key=lambda d: d[0])
+        ]
+        self._deferred = []
+        return batches
 
     def prepare(
         self, stmt: ClauseElement, params: dict[str, Any] | None = None
@@ -203,6 +224,15 @@ class SqliteConn(_Base):
         self.dialect = owner.dialect
         self._cache, self._shapes = owner._cache, owner._shapes
         self._con = con
+        self._deferred = []
+
+    async def flush(self) -> None:
+        """Run what was deferred."""
+        for sql, many in self._batches():
+            try:
+                self._con.executemany(sql, many)
+            except sqlite3.IntegrityError as err:
+                raise IntegrityViolation(str(err)) from err
 
     async def fetch(self, stmt: ClauseElement, params: dict[str, Any] | None = None) -> list[Row]:
         c, sql, args = self.prepare(stmt, params)
@@ -249,7 +279,9 @@ class SqliteDatabase(SqliteConn):
         async with self._lock, self._writer_lock():
             self._con.execute("BEGIN IMMEDIATE")
             try:
-                yield SqliteConn(self, self._con)
+                conn = SqliteConn(self, self._con)
+                yield conn
+                await conn.flush()
             except BaseException:
                 self._con.execute("ROLLBACK")
                 raise
@@ -297,6 +329,15 @@ class PgConn(_Base):
         self.dialect = owner.dialect
         self._cache, self._shapes = owner._cache, owner._shapes
         self._con = con
+        self._deferred = []
+
+    async def flush(self) -> None:
+        """Run what was deferred (asyncpg pipelines an ``executemany``: one round trip)."""
+        for sql, many in self._batches():
+            try:
+                await self._con.executemany(sql, many)
+            except asyncpg.IntegrityConstraintViolationError as err:
+                raise IntegrityViolation(str(err), getattr(err, "constraint_name", None)) from err
 
     async def fetch(self, stmt: ClauseElement, params: dict[str, Any] | None = None) -> list[Row]:
         c, sql, args = self.prepare(stmt, params)
@@ -359,7 +400,9 @@ class PgDatabase(PgConn):
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Executor]:
         async with self._con.acquire() as con, con.transaction():
-            yield PgConn(self, con)
+            conn = PgConn(self, con)
+            yield conn
+            await conn.flush()
 
 
 Database = SqliteDatabase | PgDatabase
@@ -377,19 +420,19 @@ def statement(key: Any, build: Callable[[], Any]) -> Any:
     return stmt
 
 
-def insert_stmt(table: sa.Table, keys: Iterable[str]) -> Any:
-    """``INSERT INTO table (keys) VALUES (...) RETURNING id``, built once per column set; run
+def insert_stmt(table: sa.Table, keys: Iterable[str], returning: bool = True) -> Any:
+    """``INSERT INTO table (keys) VALUES (...) [RETURNING id]``, built once per column set; run
     it with ``row_params(values)``. Building an INSERT (or an UPDATE) of
     seventy columns and taking its cache key costs more than the database's work on it."""
     cols = tuple(keys)
-    return statement(
-        ("insert", table.name, cols),
-        lambda: (
-            sa.insert(table)
-            .values({c: sa.bindparam(f"{c}_", type_=table.c[c].type) for c in cols})
-            .returning(table.c.id)
-        ),
-    )
+
+    def build() -> Any:
+        stmt = sa.insert(table).values(
+            {c: sa.bindparam(f"{c}_", type_=table.c[c].type) for c in cols}
+        )
+        return stmt.returning(table.c.id) if returning else stmt
+
+    return statement(("insert", table.name, cols, returning), build)
 
 
 def update_stmt(table: sa.Table, keys: Iterable[str]) -> Any:
