@@ -48,13 +48,6 @@ def _actor(run: CommandRun) -> Actor:
     return Actor(run.ctx.principal.email, run.ctx.now)
 
 
-async def _locked(run: CommandRun) -> dict[str, Any]:
-    inv = await service.lock_invoice(run.conn, run.id)
-    if inv is None:
-        raise Refused(_why("the invoice no longer exists"))
-    return inv
-
-
 def _param(params: dict[str, Any], *names: str) -> Any:
     lowered = {k.lower(): v for k, v in params.items()}
     for n in names:
@@ -107,7 +100,7 @@ async def pay_manual(run: CommandRun) -> Outcome:
         raise Refused(_why(f"{method!r} is not a payment method"))
     # Stored totals are always current (every line and payment change recomputes them under
     # this same lock), so the outstanding amount is read, not recomputed.
-    inv, actor = await _locked(run), _actor(run)
+    inv, actor = run.record, _actor(run)
     outstanding = inv["total_amount"] - (inv["paid_amount"] or Decimal(0))
     if outstanding <= 0:
         raise Refused(_why("nothing is outstanding"))
@@ -142,7 +135,7 @@ async def check_void(conn: Executor, r: dict[str, Any]) -> str | None:
 
 
 async def void(run: CommandRun) -> Outcome:
-    inv, actor = await _locked(run), _actor(run)
+    inv, actor = run.record, _actor(run)
     # Voiding removes the invoice's ledger entries (spec: [SKL]); check_void guarantees none
     # of them carries a payment.
     await run.conn.execute(sa.delete(E).where(E.c.coworker_invoice_id == inv["id"]))
@@ -199,7 +192,7 @@ _LINE_COPIED = (
 
 
 async def cancel(run: CommandRun) -> Outcome:
-    inv, actor = await _locked(run), _actor(run)
+    inv, actor = run.record, _actor(run)
     open_amount = inv["total_amount"] - (inv["paid_amount"] or Decimal(0))
     if open_amount <= 0:
         raise Refused(_why("nothing is left to credit"))
@@ -314,7 +307,7 @@ async def check_refund(conn: Executor, r: dict[str, Any]) -> str | None:
 
 
 async def refund(run: CommandRun) -> Outcome:
-    inv, actor = await _locked(run), _actor(run)
+    inv, actor = run.record, _actor(run)
     await run.conn.execute(
         sa.update(L)
         .where(L.c.coworker_invoice_id == inv["id"], L.c.refunded.is_(False))
@@ -351,7 +344,7 @@ async def check_delete(conn: Executor, r: dict[str, Any]) -> str | None:
 
 
 async def delete(run: CommandRun) -> Outcome:
-    inv = await _locked(run)
+    inv = run.record
     await run.conn.execute(sa.delete(I).where(I.c.id == inv["id"]))
     return Outcome("CoworkerInvoice was successfully deleted.", {"Id": inv["id"]})
 

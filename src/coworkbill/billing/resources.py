@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from coworkbill.billing import rules
+from coworkbill.billing import rules, service
 from coworkbill.billing.commands import COMMANDS as INVOICE_COMMANDS
 from coworkbill.billing.enums import PAYMENT_PROVIDER_NAMES, STORECOVE_STATUS
 from coworkbill.billing.tables import (
@@ -188,6 +188,7 @@ invoice = Resource(
     can_delete=False,
     commands=INVOICE_COMMANDS,
     hooks=Hooks(prepare=rules.prepare_invoice, after_write=rules.after_invoice_write),
+    locked_extras=service.invoice_context(cur, biz),
     description="A customer invoice (or credit note).",
 )
 

@@ -28,14 +28,20 @@ I = coworker_invoices  # noqa: E741
 L = coworker_invoice_lines
 E = coworker_ledger_entries
 
-_LOCK = cached(
-    sa.select(
-        I,
-        currencies.c.decimal_places.label("places"),
-        currencies.c.code.label("currency_code"),
-        businesses.c.exchange_rate.label("business_rate"),
-        businesses.c.transaction_currency_id.label("business_tx_currency"),
+
+def invoice_context(currency: Any, business: Any) -> tuple[Any, ...]:
+    """What the invoice rules compute with besides the invoice row, from its currency and its
+    business (tables or aliases): read with the row whenever it is locked."""
+    return (
+        currency.c.decimal_places.label("places"),
+        currency.c.code.label("currency_code"),
+        business.c.exchange_rate.label("business_rate"),
+        business.c.transaction_currency_id.label("business_tx_currency"),
     )
+
+
+_LOCK = cached(
+    sa.select(I, *invoice_context(currencies, businesses))
     .select_from(
         I.join(currencies, I.c.currency_id == currencies.c.id).join(
             businesses, I.c.business_id == businesses.c.id

@@ -59,6 +59,9 @@ class Resource:
     can_delete: bool = True
     commands: list[Command] = field(default_factory=list)
     hooks: Hooks = field(default_factory=Hooks)
+    # Labelled expressions through the joins, read with a row loaded for a command (locked):
+    # what the command's rules compute with, so they need not read the row again.
+    locked_extras: tuple[Any, ...] = ()
     large: bool = False  # expected to hold millions of rows: CreatedOn/UpdatedOn are indexed
     description: str = ""
 

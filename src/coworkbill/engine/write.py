@@ -157,9 +157,11 @@ def _current_stmt(res: Resource, lock: bool) -> Any:
 
 def _build_current(res: Resource, lock: bool) -> Any:
     extra = [res.business.label("_business")] if res.business is not None else []
+    if lock:
+        extra += res.locked_extras
     stmt = (
         sa.select(res.table, *extra)
-        .select_from(res.from_for(res.business))
+        .select_from(res.from_for(*extra))
         .where(res.id_col == sa.bindparam("id", type_=sa.Integer))
     )
     return stmt.with_for_update(of=res.table) if lock else stmt
@@ -169,14 +171,20 @@ async def load_current(
     ctx: Ctx, conn: Any, res: Resource, ident: int, *, lock: bool = False
 ) -> dict[str, Any]:
     """The stored row (column key -> value) of a record the caller may see, else ``NotFound``;
-    with ``lock``, locked for the rest of the transaction (so checks made on it stay true)."""
+    with ``lock``, locked for the rest of the transaction (so checks made on it stay true) and
+    with the resource's ``locked_extras`` (by label)."""
     row = await conn.fetchrow(_current_stmt(res, lock), {"id": ident})
     if row is None:
         raise NotFound(res.name, ident)
     keys = res.column_keys
     current = dict(zip(keys, row, strict=False))
-    if res.business is not None and not ctx.principal.sees_business(row[len(keys)]):
-        raise NotFound(res.name, ident)
+    at = len(keys)
+    if res.business is not None:
+        if not ctx.principal.sees_business(row[at]):
+            raise NotFound(res.name, ident)
+        at += 1
+    if lock:
+        current.update(zip((e.name for e in res.locked_extras), row[at:], strict=True))
     return current
 
 
