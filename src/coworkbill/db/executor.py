@@ -1,0 +1,269 @@
+"""Statements compiled once, run by a raw driver: what every executor shares.
+
+Why not SQLAlchemy's own execution: on this machine an ORM session per request costs 5-10x a
+Core query and the async layer adds greenlet and thread hops (docs/architecture.md). Here a
+statement is compiled once for the dialect (cached per shape), its parameters pass through the
+column types' own bind/result processors, and the driver runs it directly (``db/sqlite.py``,
+``db/postgres.py``). Statements built from bind parameters only are built once per key
+(``statement``, ``insert_stmt``, ``update_stmt``).
+
+Guarantees: a statement is compiled at most once per shape and process; deferred statements
+(``defer``) run at the end of their transaction, in order, or not at all if it rolls back.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.types import TypeDecorator
+
+Row = tuple[Any, ...]
+
+
+class IntegrityViolation(Exception):
+    """A constraint the database enforces was violated (a safety net behind the domain checks).
+    ``constraint`` names it when the driver says which (PostgreSQL does)."""
+
+    def __init__(self, message: str, constraint: str | None = None) -> None:
+        super().__init__(message)
+        self.constraint = constraint
+
+
+Proc = Callable[[Any], Any] | None
+_EXPANDED = re.compile(r"_\d+$")
+
+
+@dataclass(slots=True)
+class Compiled:
+    """A statement compiled once for a dialect, reusable with other parameter values."""
+
+    compiled: Any  # SQLAlchemy's SQLCompiler
+    dialect: Dialect
+    expanding: bool  # IN lists are rendered per call (their length varies)
+    converted: tuple[tuple[int, Callable[[Any], Any]], ...]  # result (column, processor) pairs
+    binders: dict[str, Proc]
+
+    def prepare(
+        self, params: dict[str, Any] | None, extracted: Sequence[Any] | None = None
+    ) -> tuple[str, list[Any]]:
+        """The SQL and positional arguments for these values (``extracted``: the values
+        SQLAlchemy's cache key took out of an equivalent statement)."""
+        c = self.compiled
+        if params or extracted is not None:
+            values = c.construct_params(params, extracted_parameters=extracted)
+        else:
+            values = c.params
+        sql, names = c.string, c.positiontup or ()
+        if self.expanding:
+            state = c.construct_expanded_state(values)
+            sql, names, values = state.statement, state.positiontup or (), state.parameters
+        args = []
+        for name in names:
+            v = values[name]
+            if v is not None:
+                proc = self._binder(name)
+                if proc is not None:
+                    v = proc(v)
+            args.append(v)
+        return sql, args
+
+    def _binder(self, name: str) -> Proc:
+        try:
+            return self.binders[name]
+        except KeyError:
+            bp = self.compiled.binds.get(name)
+            if bp is None:  # an expanded IN element: "ids_1_3" belongs to "ids_1"
+                bp = self.compiled.binds.get(_EXPANDED.sub("", name))
+            t = bp.type if bp is not None else sa.types.NULLTYPE
+            proc = t.dialect_impl(self.dialect).bind_processor(self.dialect)
+            self.binders[name] = proc
+            return proc
+
+    def row(self, raw: Sequence[Any]) -> Row:
+        if not self.converted:
+            return tuple(raw)
+        out = list(raw)
+        for i, proc in self.converted:  # only the columns whose type converts
+            v = out[i]
+            if v is not None:
+                out[i] = proc(v)
+        return tuple(out)
+
+
+def _result_procs(types: Sequence[Any], dialect: Dialect) -> list[Proc]:
+    procs: list[Proc] = []
+    for t in types:
+        impl = t.dialect_impl(dialect)
+        try:
+            procs.append(impl.result_processor(dialect, None))
+        except TypeError:
+            # asyncpg's numeric processor wants the column's type oid; asyncpg already returns
+            # Decimal, so only a decorator's own conversion is needed.
+            if isinstance(t, TypeDecorator):
+                procs.append(partial(_decorated, t, dialect))
+            else:
+                procs.append(None)
+    return procs
+
+
+def _decorated(t: TypeDecorator[Any], dialect: Dialect, value: Any) -> Any:
+    return t.process_result_value(value, dialect)
+
+
+def compile_for(dialect: Dialect, stmt: ClauseElement, cache_key: Any = None) -> Compiled:
+    c: Any = stmt.compile(dialect=dialect, cache_key=cache_key)
+    expanding = bool(c.post_compile_params or c.literal_execute_params)
+    cols = list(getattr(stmt, "exported_columns", ()) or ())
+    procs = _result_procs([col.type for col in cols], dialect)
+    converted = tuple((i, p) for i, p in enumerate(procs) if p is not None)
+    return Compiled(c, dialect, expanding, converted, {})
+
+
+MAX_SHAPES = 2000  # distinct statement shapes kept compiled per process
+
+
+class Executor(Protocol):
+    dialect: Dialect
+
+    async def fetch(
+        self, stmt: ClauseElement, params: dict[str, Any] | None = None
+    ) -> list[Row]: ...
+
+    async def fetchrow(
+        self, stmt: ClauseElement, params: dict[str, Any] | None = None
+    ) -> Row | None: ...
+
+    async def fetchval(self, stmt: ClauseElement, params: dict[str, Any] | None = None) -> Any: ...
+
+    async def execute(self, stmt: ClauseElement, params: dict[str, Any] | None = None) -> None: ...
+
+    def defer(self, stmt: ClauseElement, params: dict[str, Any] | None = None) -> None: ...
+
+
+class _Base:
+    dialect: Dialect
+    _cache: dict[Any, Compiled]
+    _shapes: dict[Any, Compiled]
+    _deferred: list[tuple[str, list[Any]]] | None = None  # a transaction's, else None
+
+    def __init__(self, owner: _Base, con: Any) -> None:
+        """A transaction's executor on driver connection ``con``, sharing ``owner``'s
+        compiled statements."""
+        self.dialect = owner.dialect
+        self._cache, self._shapes = owner._cache, owner._shapes
+        self._con = con
+        self._deferred = []
+
+    def defer(self, stmt: ClauseElement, params: dict[str, Any] | None = None) -> None:
+        """Run ``stmt`` at the end of this transaction, just before it commits: for writes
+        nothing in the transaction reads back (log entries). Consecutive deferred runs of one
+        statement reach the database together, in one round trip."""
+        if self._deferred is None:
+            raise RuntimeError("defer() runs inside a transaction only")
+        _, sql, args = self.prepare(stmt, params)
+        self._deferred.append((sql, args))
+
+    def _batches(self) -> list[tuple[str, list[list[Any]]]]:
+        batches = [
+            (sql, [args for _, args in group])
+            for sql, group in itertools.groupby(self._deferred or (), key=lambda d: d[0])
+        ]
+        self._deferred = []
+        return batches
+
+    def prepare(
+        self, stmt: ClauseElement, params: dict[str, Any] | None = None
+    ) -> tuple[Compiled, str, list[Any]]:
+        """Compile ``stmt`` at most once per shape: a statement marked with ``cached`` by its
+        key, any other by SQLAlchemy's own cache key (its structure, with the literal values
+        taken out), so the same search with other values reuses the compiled SQL."""
+        key = getattr(stmt, "_cb_key", None)
+        if key is not None:
+            hit = self._cache.get(key)
+            if hit is None:
+                hit = self._cache[key] = compile_for(self.dialect, stmt)
+            return (hit, *hit.prepare(params))
+        ck = stmt._generate_cache_key()
+        if ck is None:  # a construct SQLAlchemy cannot cache
+            once = compile_for(self.dialect, stmt)
+            return (once, *once.prepare(params))
+        hit = self._shapes.get(ck.key)
+        if hit is None:
+            if len(self._shapes) >= MAX_SHAPES:
+                self._shapes.clear()  # rare; keeps memory flat under endless new shapes
+            hit = self._shapes[ck.key] = compile_for(self.dialect, stmt, ck)
+        return (hit, *hit.prepare(params, ck.bindparams))
+
+    async def fetchrow(
+        self, stmt: ClauseElement, params: dict[str, Any] | None = None
+    ) -> Row | None:
+        rows = await self.fetch(stmt, params)  # type: ignore[attr-defined]
+        return rows[0] if rows else None
+
+    async def fetchval(self, stmt: ClauseElement, params: dict[str, Any] | None = None) -> Any:
+        row = await self.fetchrow(stmt, params)
+        return row[0] if row else None
+
+
+_statements: dict[Any, Any] = {}
+
+
+def statement(key: Any, build: Callable[[], Any]) -> Any:
+    """The statement ``build`` makes, built once per ``key`` and compiled once per database:
+    constructing a SQLAlchemy Select costs more than running a primary-key read."""
+    stmt = _statements.get(key)
+    if stmt is None:
+        stmt = _statements[key] = cached(build(), key)
+    return stmt
+
+
+def insert_stmt(table: sa.Table, keys: Iterable[str], returning: bool = True) -> Any:
+    """``INSERT INTO table (keys) VALUES (...) [RETURNING id]``, built once per column set; run
+    it with ``row_params(values)``. Building an INSERT (or an UPDATE) of
+    seventy columns and taking its cache key costs more than the database's work on it."""
+    cols = tuple(keys)
+
+    def build() -> Any:
+        stmt = sa.insert(table).values(
+            {c: sa.bindparam(f"{c}_", type_=table.c[c].type) for c in cols}
+        )
+        return stmt.returning(table.c.id) if returning else stmt
+
+    return statement(("insert", table.name, cols, returning), build)
+
+
+def update_stmt(table: sa.Table, keys: Iterable[str]) -> Any:
+    """``UPDATE table SET keys WHERE id = :id_``, built once per column set (see
+    ``insert_stmt``); run it with ``row_params(values, ident)``."""
+    cols = tuple(keys)
+    return statement(
+        ("update", table.name, cols),
+        lambda: (
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("id_", type_=sa.Integer))
+            .values({c: sa.bindparam(f"{c}_", type_=table.c[c].type) for c in cols})
+        ),
+    )
+
+
+def row_params(values: dict[str, Any], ident: int | None = None) -> dict[str, Any]:
+    """The parameters ``insert_stmt`` (or, with ``ident``, ``update_stmt``) takes for these
+    column values. (A bind parameter may not share its column's name.)"""
+    out = {f"{c}_": v for c, v in values.items()}
+    if ident is not None:
+        out["id_"] = ident
+    return out
+
+
+def cached(stmt: Any, key: Any) -> Any:
+    """Mark a statement built only from bindparams so its compiled form is reused under ``key``."""
+    stmt._cb_key = key
+    return stmt
