@@ -50,6 +50,7 @@ class ListQuery:
     # What the filters compare: a record whose related row is missing (so these read NULL)
     # can never match, so the joins behind them may be inner joins.
     compared: list[Any] = field(default_factory=list)
+    shape: tuple[str, ...] = ()  # the filters used (lower-cased parameter names), in order
 
 
 def read_expr(res: Resource, f: Field) -> Any:
@@ -249,6 +250,7 @@ async def parse_list_query(
 
     where: list[Any] = []
     compared: list[Any] = []
+    shape: list[str] = []
     zone_list: list[str | None] | None = None
     for key, (sent, value) in params.items():
         spec = res.filters.get(key)
@@ -259,12 +261,14 @@ async def parse_list_query(
         try:
             where.append(_condition(res, spec, value, zone_list or []))
             compared.append(read_expr(res, spec.field))
+            shape.append(key)
         except Problem as p:
             problems.append(FieldProblem(sent, value, p.message))
     if problems:
         raise ValidationError(problems)
     base = res.by_name[order_field.local_of] if order_field.local_of else order_field
     nullable = base.nullable
+    order = read_expr(res, order_field)
     return ListQuery(
-        page, size, order_field, read_expr(res, order_field), direction, where, nullable, compared
+        page, size, order_field, order, direction, where, nullable, compared, tuple(sorted(shape))
     )

@@ -1,8 +1,9 @@
 """Reads: get one, get many, list pages, visibility checks; rows to wire records.
 
 Guarantees: get one is one statement and selects exactly the declared columns and joins; a
-list page is its count, its page of ids (with just the joins its filters need, so deep pages do
-not materialise what they skip) and the full rows of those ids; records the caller's businesses
+filtered list page with few matches is one statement; any other list page is its count, its
+page of ids (with just the joins its filters need, so deep pages do not materialise what they
+skip) and the full rows of those ids; every count is exact; records the caller's businesses
 do not cover are never returned; the order is total (ties break on Id ascending); lists carry
 every field of the get-one record.
 """
@@ -198,11 +199,13 @@ def _order(key: Any, ident: Any, q: ListQuery, by_id: bool) -> list[Any]:
 
 
 class Search:
-    """The statements of one search: its exact count, then its page of ids. With the count's
-    ``total`` known, a small result is paged from its materialised matches: walking an
-    ordering index and joining every row to test a filter through related records costs in
-    proportion to the whole table, not to the matches. Deferred join: the page of ids is taken
-    with only the joins the filters need; ``rows_by_id`` reads the full rows of just those."""
+    """The statements of one search. A result of at most ``SMALL_RESULT`` matches is served by
+    one statement (``small``): its matches materialised once, counted, and the page cut from
+    them joined to its full rows. Walking an ordering index and joining every row to test a
+    filter through related records costs in proportion to the whole table, not to the
+    matches. A larger result is counted (``count``), then its page of ids taken from a walk of
+    the ordering index with only the joins the filters need (deferred join: ``rows_by_id``
+    reads the full rows of just those ids)."""
 
     def __init__(self, who: Principal, res: Resource, q: ListQuery) -> None:
         self.res, self.q = res, q
@@ -212,41 +215,94 @@ class Search:
             self.where.append(scope)
         matched = (*q.compared, res.business if scope is not None else None)
         self.frm = res.from_for(*self.where, q.order_expr, matched=matched)
+        self.by_id = q.order_expr is res.id_col
 
     def count(self) -> Any:
         return sa.select(sa.func.count()).select_from(self.frm).where(*self.where)
 
-    def page(self, total: int | None = None) -> Any:
+    def small(self) -> Any:
+        """Rows of (total, *full row) in page order; one row of (total, NULL...) when the page
+        is empty. A total over ``SMALL_RESULT`` means the result is larger: the matches were
+        cut there, and the page is not to be used."""
         res, q = self.res, self.q
-        by_id = q.order_expr is res.id_col
-        if total is not None and q.where and total <= SMALL_RESULT:
-            matches = (
-                sa.select(res.id_col.label("id"), q.order_expr.label("k"))
-                .select_from(self.frm)
-                .where(*self.where)
-                .cte("matches")
-                .prefix_with("MATERIALIZED")
-            )
-            ids = sa.select(matches.c.id).order_by(*_order(matches.c.k, matches.c.id, q, by_id))
-        else:
-            ids = (
-                sa.select(res.id_col)
-                .select_from(self.frm)
-                .where(*self.where)
-                .order_by(*_order(q.order_expr, res.id_col, q, by_id))
-            )
-        return ids.limit(q.size).offset((q.page - 1) * q.size)
+        matches = (
+            sa.select(res.id_col.label("id"), q.order_expr.label("k"))
+            .select_from(self.frm)
+            .where(*self.where)
+            .limit(SMALL_RESULT + 1)
+            .cte("matches")
+            .prefix_with("MATERIALIZED")
+        )
+        page = (
+            sa.select(matches.c.id, matches.c.k)
+            .order_by(*_order(matches.c.k, matches.c.id, q, self.by_id))
+            .limit(q.size)
+            .offset((q.page - 1) * q.size)
+            .subquery("page")
+        )
+        total = sa.select(sa.func.count().label("n")).select_from(matches).subquery("total")
+        rows = res.full_from((page, page.c.id == res.id_col))
+        return (
+            sa.select(total.c.n, *res.select_exprs)
+            .select_from(total.outerjoin(rows, sa.true()))
+            .order_by(*_order(page.c.k, page.c.id, q, self.by_id))
+        )
+
+    def page(self) -> Any:
+        q = self.q
+        return (
+            sa.select(self.res.id_col)
+            .select_from(self.frm)
+            .where(*self.where)
+            .order_by(*_order(q.order_expr, self.res.id_col, q, self.by_id))
+            .limit(q.size)
+            .offset((q.page - 1) * q.size)
+        )
+
+
+# Filter shapes (resource, filters used) whose latest search found more than SMALL_RESULT
+# matches: the next search of that shape is counted first instead of tried as a small one.
+_large_shapes: set[tuple[str, tuple[str, ...]]] = set()
 
 
 async def list_page(ctx: Ctx, res: Resource, q: ListQuery) -> Record:
     search = Search(ctx.principal, res, q)
+    shape = (res.name, q.shape)
+    if q.where and shape not in _large_shapes:
+        found = await _small_page(ctx.db, search)
+        if found is not None:
+            return found
     total = int(await ctx.db.fetchval(search.count()) or 0)
+    if q.where:
+        if total <= SMALL_RESULT:
+            _large_shapes.discard(shape)
+            found = await _small_page(ctx.db, search)
+            if found is not None:
+                return found
+        if len(_large_shapes) >= 10_000:
+            _large_shapes.clear()  # rare; keeps memory flat under endless new shapes
+        _large_shapes.add(shape)
     records: list[Record] = []
     if total > (q.page - 1) * q.size:
-        ids = [r[0] for r in await ctx.db.fetch(search.page(total))]
+        ids = [r[0] for r in await ctx.db.fetch(search.page())]
         by_id = await rows_by_id(ctx.db, res, ids)
         ser = serializer(res)
         records = [ser(by_id[i], listing=True) for i in ids if i in by_id]
+    return _envelope(search.q, records, total)
+
+
+async def _small_page(ex: Executor, search: Search) -> Record | None:
+    """The page as one statement, or ``None`` if the result has grown past SMALL_RESULT."""
+    rows = await ex.fetch(search.small())
+    total = int(rows[0][0])
+    if total > SMALL_RESULT:
+        return None
+    ser, at = serializer(search.res), search.res.id_index + 1
+    records = [ser(r[1:], listing=True) for r in rows if r[at] is not None]
+    return _envelope(search.q, records, total)
+
+
+def _envelope(q: ListQuery, records: list[Record], total: int) -> Record:
     return envelopes.page(
         records,
         page=q.page,

@@ -99,16 +99,19 @@ class Resource:
     def path(self) -> str:
         return f"/api/{self.group}/{self.plural}"
 
-    def join_chain(self, aliases: set[Any], inner: set[Any] | None = None) -> Any:
+    def join_chain(
+        self, aliases: set[Any], inner: set[Any] | None = None, start: Any = None
+    ) -> Any:
         """FROM clause holding the main table and just the joins ``aliases`` need: outer joins,
-        but inner ones to ``inner`` (and their parents: a child row implies its parent's)."""
+        but inner ones to ``inner`` (and their parents: a child row implies its parent's).
+        ``start``: (table, on) that comes first, the main table inner-joined to it."""
         need, inner = set(aliases), set(inner or ())
         for j in reversed(self.joins):  # parents are declared before their children
             if j.alias in need and j.parent is not None:
                 need.add(j.parent)
             if j.alias in inner and j.parent is not None:
                 inner.add(j.parent)
-        frm: Any = self.table
+        frm: Any = self.table if start is None else start[0].join(self.table, start[1])
         for j in self.joins:
             if j.alias in inner:
                 frm = frm.join(j.alias, j.on)
@@ -116,8 +119,8 @@ class Resource:
                 frm = frm.outerjoin(j.alias, j.on)
         return frm
 
-    def full_from(self) -> Any:
-        return self.join_chain({j.alias for j in self.joins})
+    def full_from(self, start: Any = None) -> Any:
+        return self.join_chain({j.alias for j in self.joins}, start=start)
 
     def from_for(self, *exprs: Any, matched: tuple[Any, ...] = ()) -> Any:
         """FROM clause holding the main table and the joins ``exprs`` (columns, conditions)
