@@ -115,7 +115,9 @@ async def pay_manual(run: CommandRun) -> Outcome:
         "code": "MANUAL",
         "payment_provider": method,
     }
-    await service.insert(run.conn, E, values, actor)
+    # Nothing reads the payment back in this transaction: recompute is told of it instead,
+    # and it is sent with the history entries, in one round trip.
+    service.insert_later(run.conn, E, values, actor)
     await history.record(
         run.conn,
         inv["id"],
@@ -123,7 +125,7 @@ async def pay_manual(run: CommandRun) -> Outcome:
         f"Manual payment of {service.money(outstanding, inv)} (method {method}).",
         actor,
     )
-    await service.recompute(run.conn, inv, actor)
+    await service.recompute(run.conn, inv, actor, new_credit=(outstanding, actor.now))
     return Outcome(f"Invoice {inv['invoice_number']} was marked as paid.", {"Id": inv["id"]})
 
 

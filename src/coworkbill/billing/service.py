@@ -8,6 +8,7 @@ appends the history entries a payment-state change implies ("Invoice paid", ...)
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -85,6 +86,14 @@ _PARTS = cached(
 )
 
 
+_CREDITS = cached(
+    sa.select(E.c.credit, E.c.transaction_date)
+    .where(E.c.coworker_invoice_id == _ID)
+    .order_by(E.c.transaction_date, E.c.id),
+    "billing-invoice-credits",
+)
+
+
 async def lock_invoice(conn: Executor, invoice_id: int) -> dict[str, Any] | None:
     """The invoice row (column key -> value, plus places/currency_code/business settings),
     locked for the rest of the transaction."""
@@ -104,21 +113,34 @@ async def recompute(
     *,
     announce: bool = True,
     from_stored: bool = False,
+    new_credit: tuple[Decimal, datetime] | None = None,
 ) -> dict[str, Any]:
     """Recompute and store totals and payment state of a locked invoice; returns the new values.
     With ``announce=False`` the caller writes its own entry first, then ``announce_paid_state``.
     ``from_stored``: neither lines, payments nor currency changed, so the stored totals and
     payment state stand (every line and payment write keeps them current, under this lock) and
     only what follows from the invoice's own fields (PaidOn, the transaction currency and rate)
-    is derived again."""
+    is derived again. ``new_credit``: the lines did not change, and a ledger credit of this
+    (amount, transaction date) is being added that the database does not hold yet (its insert
+    is deferred); it counts as the newest entry."""
     places = int(inv["places"])
-    if from_stored:
+    if from_stored or new_credit is not None:
         computed = totals.InvoiceTotals(
             (), inv["tax_amount"], inv["total_amount"], inv["description"]
         )
         paid = bool(inv["paid"])
         state = totals.PaymentState(inv["paid_amount"], paid, inv["paid_on"] if paid else None)
-    else:
+    if new_credit is not None:
+        # The same replay _from_parts does: stored credits in (date, id) order, the new one
+        # last (it would get the highest id); payment_state sorts by date, keeping that order.
+        credits = [(r[0], r[1]) for r in await conn.fetch(_CREDITS, {"id": inv["id"]})]
+        state = totals.payment_state(
+            computed.total_amount,
+            [*credits, new_credit],
+            places,
+            inv["paid_on"] if inv["paid"] else None,
+        )
+    elif not from_stored:
         computed, state = await _from_parts(conn, inv, places)
     rate = inv["business_rate"]
     new = {
@@ -205,3 +227,9 @@ async def insert(conn: Executor, table: sa.Table, values: dict[str, Any], actor:
     """Insert a row the system creates itself (payments, credit notes), with base columns."""
     row = new_row(values, actor.email, actor.now)
     return int(await conn.fetchval(insert_stmt(table, row), row_params(row)))
+
+
+def insert_later(conn: Executor, table: sa.Table, values: dict[str, Any], actor: Actor) -> None:
+    """``insert``, deferred to the end of the transaction (for a row nothing reads back)."""
+    row = new_row(values, actor.email, actor.now)
+    conn.defer(insert_stmt(table, row, returning=False), row_params(row))

@@ -7,9 +7,12 @@ with the settings an API server wants (no parallel workers, no JIT, in-memory pa
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 import asyncpg
@@ -23,12 +26,19 @@ class PgConn(_Base):
     _con: Any
 
     async def flush(self) -> None:
-        """Run what was deferred (asyncpg pipelines an ``executemany``: one round trip)."""
-        for sql, many in self._batches():
-            try:
+        """Run what was deferred, in one round trip: a few inserts as one statement (each in
+        its own data-modifying WITH clause, all of which PostgreSQL runs exactly once), else
+        each run of one statement as an ``executemany`` (which asyncpg pipelines)."""
+        combined = _combined(self._deferred or [])
+        try:
+            if combined is not None:
+                self._deferred = []
+                await self._con.execute(combined[0], *combined[1])
+                return
+            for sql, many in self._batches():
                 await self._con.executemany(sql, many)
-            except asyncpg.IntegrityConstraintViolationError as err:
-                raise IntegrityViolation(str(err), getattr(err, "constraint_name", None)) from err
+        except asyncpg.IntegrityConstraintViolationError as err:
+            raise IntegrityViolation(str(err), getattr(err, "constraint_name", None)) from err
 
     async def fetch(self, stmt: ClauseElement, params: dict[str, Any] | None = None) -> list[Row]:
         c, sql, args = self.prepare(stmt, params)
@@ -51,6 +61,41 @@ class PgConn(_Base):
         return json.loads(await self._con.fetchval("EXPLAIN (FORMAT JSON) " + sql, *args))
 
 
+_PLACEHOLDER = re.compile(r"\$(\d+)")
+_MAX_ARGS = 4000  # PostgreSQL takes at most 65,535 parameters; planning grows with them
+
+
+def _shifted(by: int, m: re.Match[str]) -> str:
+    return f"${int(m.group(1)) + by}"
+
+
+def _combined(deferred: list[tuple[str, list[Any]]]) -> tuple[str, list[Any]] | None:
+    """Deferred INSERTs as one statement, or ``None`` (then they run as they are).
+
+    Each run of one INSERT becomes one multi-row INSERT (rows in deferral order, so ids are
+    too), each in its own data-modifying WITH clause. PostgreSQL runs those in no set order,
+    so each table may have only one of them. Their SQL comes from bind parameters only
+    (``insert_stmt``), so every ``$n`` in it is a placeholder, renumbered here."""
+    if len(deferred) < 2 or sum(len(a) for _, a in deferred) > _MAX_ARGS:
+        return None
+    clauses: list[str] = []
+    tables: set[str] = set()
+    args: list[Any] = []
+    for sql, group in itertools.groupby(deferred, key=lambda d: d[0]):
+        head, sep, row = sql.partition(" VALUES ")
+        row = row.partition(" RETURNING ")[0]  # SQLAlchemy's implicit one: nobody reads it
+        table = head.partition(" (")[0]
+        if not head.startswith("INSERT INTO ") or not sep or table in tables:
+            return None
+        tables.add(table)
+        rows = []
+        for _, values in group:
+            rows.append(_PLACEHOLDER.sub(partial(_shifted, len(args)), row))
+            args.extend(values)
+        clauses.append(f"w{len(clauses)} AS ({head} VALUES {', '.join(rows)})")
+    return "WITH " + ", ".join(clauses) + " SELECT 1", args
+
+
 async def _keep_session(con: Any) -> None:
     """asyncpg's default reset runs one more query (a whole round trip) on every release. We
     never leave session state behind (no LISTEN, advisory locks or SET; every transaction is
@@ -71,6 +116,9 @@ class PgDatabase(PgConn):
             min_size=self.min_size,
             max_size=self.max_size,
             reset=_keep_session,
+            # Connections stay open; the timer that would close idle ones is re-armed on every
+            # release, a cost paid by every query.
+            max_inactive_connection_lifetime=0,
             # An API server runs many short queries at once: parallel workers and JIT
             # compilation cost more than they save there (a count spawned two workers and
             # skipped its trigram index for them). random_page_cost: the working set is in
