@@ -218,6 +218,19 @@ def test_pay_manual_records_the_outstanding_amount(kit: Kit, method: Any) -> Non
     assert entries[1]["PaymentProvider"] in (int(method), str(method))
 
 
+def test_pay_manual_agrees_with_a_recompute_from_the_ledger(kit: Kit) -> None:
+    """The pay command replays the stored credits plus its own instead of reading everything
+    back: with an earlier payment dated in the future, the invoice is paid on that date (the
+    credit from which the sum reached the total, in date order), not on today's."""
+    inv = kit.open()
+    later = "2099-01-02T03:04:05Z"
+    body = {"BusinessId": kit.biz, "CoworkerId": kit.cw, "CoworkerInvoiceId": inv}
+    exact(send(kit.api, "POST", LEDGER, {**body, "Credit": D(50), "TransactionDate": later}))
+    assert run(kit.api, PAY, [inv])["WasSuccessful"] is True
+    paid = kit.get(inv)
+    assert (paid["PaidAmount"], paid["Paid"], paid["PaidOn"]) == (D(120), True, later)
+
+
 def test_pay_manual_without_a_method_defaults_to_other(kit: Kit) -> None:
     ident = kit.open()
     assert run(kit.api, PAY, [ident])["WasSuccessful"] is True
