@@ -182,6 +182,7 @@ invoice = Resource(
     ],
     default_order="InvoiceNumber",
     large=True,
+    counted=(c.business_id,),  # migration 0005 keeps these counts
     business=c.business_id,
     timezone=biz.c.simple_time_zone_id,
     label="InvoiceNumber",

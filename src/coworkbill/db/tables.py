@@ -8,6 +8,7 @@ from coworkbill.billing.tables import (
     coworker_ledger_entries,
     downloads,
 )
+from coworkbill.db.counts import row_counts
 from coworkbill.db.metadata import metadata
 from coworkbill.directory.tables import businesses, countries, coworkers, currencies
 
@@ -22,6 +23,7 @@ __all__ = [
     "currencies",
     "downloads",
     "metadata",
+    "row_counts",
     "tokens",
     "users",
 ]

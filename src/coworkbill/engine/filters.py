@@ -51,6 +51,8 @@ class ListQuery:
     # can never match, so the joins behind them may be inner joins.
     compared: list[Any] = field(default_factory=list)
     shape: tuple[str, ...] = ()  # the filters used (lower-cased parameter names), in order
+    # (column, value) when the only filter is ``column = value`` on a counted column
+    counted: tuple[Any, int] | None = None
 
 
 def read_expr(res: Resource, f: Field) -> Any:
@@ -269,6 +271,27 @@ async def parse_list_query(
     base = res.by_name[order_field.local_of] if order_field.local_of else order_field
     nullable = base.nullable
     order = read_expr(res, order_field)
+    counted = _counted(res, shape[0], params[shape[0]][1]) if len(shape) == 1 else None
     return ListQuery(
-        page, size, order_field, order, direction, where, nullable, compared, tuple(sorted(shape))
+        page,
+        size,
+        order_field,
+        order,
+        direction,
+        where,
+        nullable,
+        compared,
+        tuple(sorted(shape)),
+        counted,
     )
+
+
+def _counted(res: Resource, key: str, text: str) -> tuple[Any, int] | None:
+    spec = res.filters[key]
+    expr = read_expr(res, spec.field)
+    if spec.mode != "eq" or not any(expr is c for c in res.counted):
+        return None
+    try:
+        return expr, int(text.strip())  # not a list, not a name: the condition is expr = value
+    except ValueError:
+        return None

@@ -63,6 +63,9 @@ class Resource:
     # what the command's rules compute with, so they need not read the row again.
     locked_extras: tuple[Any, ...] = ()
     large: bool = False  # expected to hold millions of rows: CreatedOn/UpdatedOn are indexed
+    # Columns of ``table`` whose rows per value the database counts (db/counts.py); a list
+    # filtered by just one of them reads its total there instead of counting the rows.
+    counted: tuple[Any, ...] = ()
     description: str = ""
 
     def __post_init__(self) -> None:
