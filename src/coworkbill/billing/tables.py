@@ -88,7 +88,10 @@ coworker_invoices = sa.Table(
     # Numbers are unique per business; NULL (a draft without a number) never collides.
     sa.UniqueConstraint("business_id", "invoice_number", name="uq_coworker_invoices_number"),
 )
-sa.Index("ix_coworker_invoices_coworker_id", coworker_invoices.c.coworker_id)
+# Covering: a search through the customer reads the invoice ids off the index (0006).
+sa.Index(
+    "ix_coworker_invoices_coworker_id", coworker_invoices.c.coworker_id, coworker_invoices.c.id
+)
 
 coworker_invoice_lines = sa.Table(
     "coworker_invoice_lines",
@@ -157,7 +160,13 @@ coworker_invoice_histories = sa.Table(
     _flag("is_problem"),
     _flag("notify"),
 )
-sa.Index("ix_coworker_invoice_histories_invoice", coworker_invoice_histories.c.coworker_invoice_id)
+# Covering: an invoice's entries with their id and default sort key, in that order (0006).
+sa.Index(
+    "ix_coworker_invoice_histories_invoice",
+    coworker_invoice_histories.c.coworker_invoice_id,
+    coworker_invoice_histories.c.created_on,
+    coworker_invoice_histories.c.id,
+)
 sa.Index("ix_coworker_invoice_histories_created_on", coworker_invoice_histories.c.created_on)
 
 coworker_ledger_entries = sa.Table(

@@ -21,6 +21,7 @@ from functools import partial
 from typing import Any, Protocol
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.types import TypeDecorator
@@ -252,6 +253,17 @@ def update_stmt(table: sa.Table, keys: Iterable[str]) -> Any:
             .values({c: sa.bindparam(f"{c}_", type_=table.c[c].type) for c in cols})
         ),
     )
+
+
+def among(col: Any, name: str, dialect: Dialect) -> Any:
+    """``col IN (the integers bound as name)``, with one SQL text whatever their number: an
+    array on PostgreSQL, ``json_each`` on SQLite. (An expanding IN is rendered again for each
+    call, which costs more Python than the query it runs, and is planned again for each
+    length.)"""
+    if dialect.name == "postgresql":
+        return col == sa.any_(sa.bindparam(name, type_=ARRAY(sa.Integer)))
+    values = sa.func.json_each(sa.bindparam(name, type_=sa.JSON)).table_valued("value")
+    return col.in_(sa.select(values.c.value))
 
 
 def row_params(values: dict[str, Any], ident: int | None = None) -> dict[str, Any]:

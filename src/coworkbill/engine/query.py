@@ -1,9 +1,9 @@
 """Reads: get one, get many, list pages, visibility checks; rows to wire records.
 
 Guarantees: get one is one statement and selects exactly the declared columns and joins; a
-filtered list page with few matches is one statement; any other list page is its count, its
-page of ids (with just the joins its filters need, so deep pages do not materialise what they
-skip) and the full rows of those ids; every count is exact; records the caller's businesses
+list page is its page of ids (with just the joins its filters need, so deep pages do not
+materialise what they skip) and the full rows of those ids; its total comes with the ids for
+few matches, else from a count before them; every count is exact; records the caller's businesses
 do not cover are never returned; the order is total (ties break on Id ascending); lists carry
 every field of the get-one record.
 """
@@ -16,7 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from coworkbill import timeutil
-from coworkbill.db.database import Executor, statement
+from coworkbill.db import counts
+from coworkbill.db.database import Executor, among, statement
 from coworkbill.engine import envelopes
 from coworkbill.engine.context import Ctx, Principal
 from coworkbill.engine.errors import NotFound
@@ -134,19 +135,32 @@ async def get_many(ctx: Ctx, res: Resource, ids: list[int]) -> list[Record]:
     return [ser(by_id[i]) for i in dict.fromkeys(ids) if i in by_id]
 
 
+def _many_stmt(res: Resource, dialect: Any) -> Any:
+    return statement(
+        ("many", res.name, dialect.name),
+        lambda: (
+            sa.select(*res.select_exprs)
+            .select_from(res.full_from())
+            .where(among(res.id_col, "ids", dialect))
+        ),
+    )
+
+
 async def rows_by_id(
     ex: Executor, res: Resource, ids: list[int], scope: Any = None
 ) -> dict[int, tuple[Any, ...]]:
-    """Full rows of ``ids`` (those ``scope`` allows), by id. The statement depends only on how
-    many ids there are, so PostgreSQL plans it once and reuses the plan: planning the full
-    select with its joins costs more than running it."""
+    """Full rows of ``ids`` (those ``scope`` allows), by id. Without a scope the statement is
+    built once, with one SQL text, so PostgreSQL plans it once and reuses the plan: planning
+    the full select with its joins costs more than running it."""
     if not ids:
         return {}
-    stmt = sa.select(*res.select_exprs).select_from(res.full_from()).where(res.id_col.in_(ids))
-    if scope is not None:
-        stmt = stmt.where(scope)
+    if scope is None:
+        stmt = _many_stmt(res, ex.dialect)
+    else:
+        stmt = sa.select(*res.select_exprs).select_from(res.full_from())
+        stmt = stmt.where(among(res.id_col, "ids", ex.dialect), scope)
     at = res.id_index
-    return {r[at]: r for r in await ex.fetch(stmt)}
+    return {r[at]: r for r in await ex.fetch(stmt, {"ids": ids})}
 
 
 async def is_visible(ex: Executor, who: Principal, res: Resource, ident: int) -> bool:
@@ -199,13 +213,13 @@ def _order(key: Any, ident: Any, q: ListQuery, by_id: bool) -> list[Any]:
 
 
 class Search:
-    """The statements of one search. A result of at most ``SMALL_RESULT`` matches is served by
-    one statement (``small``): its matches materialised once, counted, and the page cut from
-    them joined to its full rows. Walking an ordering index and joining every row to test a
-    filter through related records costs in proportion to the whole table, not to the
-    matches. A larger result is counted (``count``), then its page of ids taken from a walk of
-    the ordering index with only the joins the filters need (deferred join: ``rows_by_id``
-    reads the full rows of just those ids)."""
+    """The statements of one search's ids; ``rows_by_id`` then reads the full rows of just
+    those (deferred join). For a result of at most ``SMALL_RESULT`` matches one statement
+    (``small``) materialises them once, counts them and cuts the page from them: walking an
+    ordering index and joining every row to test a filter through related records costs in
+    proportion to the whole table, not to the matches. A larger result is counted (``count``),
+    then its page taken from a walk of the ordering index with only the joins the filters
+    need (``page``)."""
 
     def __init__(self, who: Principal, res: Resource, q: ListQuery) -> None:
         self.res, self.q = res, q
@@ -221,9 +235,10 @@ class Search:
         return sa.select(sa.func.count()).select_from(self.frm).where(*self.where)
 
     def small(self) -> Any:
-        """Rows of (total, *full row) in page order; one row of (total, NULL...) when the page
-        is empty. A total over ``SMALL_RESULT`` means the result is larger: the matches were
-        cut there, and the page is not to be used."""
+        """Rows of (total, id) in page order; one row of (total, NULL) when the page is empty.
+        A total over ``SMALL_RESULT`` means the result is larger: the matches were cut there,
+        and the page is not to be used. The full rows are read apart (``rows_by_id``): that
+        statement's plan is made once, whereas this one's is made for each filter value."""
         res, q = self.res, self.q
         matches = (
             sa.select(res.id_col.label("id"), q.order_expr.label("k"))
@@ -241,10 +256,9 @@ class Search:
             .subquery("page")
         )
         total = sa.select(sa.func.count().label("n")).select_from(matches).subquery("total")
-        rows = res.full_from((page, page.c.id == res.id_col))
         return (
-            sa.select(total.c.n, *res.select_exprs)
-            .select_from(total.outerjoin(rows, sa.true()))
+            sa.select(total.c.n, page.c.id)
+            .select_from(total.outerjoin(page, sa.true()))
             .order_by(*_order(page.c.k, page.c.id, q, self.by_id))
         )
 
@@ -268,11 +282,11 @@ _large_shapes: set[tuple[str, tuple[str, ...]]] = set()
 async def list_page(ctx: Ctx, res: Resource, q: ListQuery) -> Record:
     search = Search(ctx.principal, res, q)
     shape = (res.name, q.shape)
-    if q.where and shape not in _large_shapes:
+    if q.where and q.counted is None and shape not in _large_shapes:
         found = await _small_page(ctx.db, search)
         if found is not None:
             return found
-    total = int(await ctx.db.fetchval(search.count()) or 0)
+    total = await _count(ctx, search)
     if q.where:
         if total <= SMALL_RESULT:
             _large_shapes.discard(shape)
@@ -285,21 +299,40 @@ async def list_page(ctx: Ctx, res: Resource, q: ListQuery) -> Record:
     records: list[Record] = []
     if total > (q.page - 1) * q.size:
         ids = [r[0] for r in await ctx.db.fetch(search.page())]
-        by_id = await rows_by_id(ctx.db, res, ids)
-        ser = serializer(res)
-        records = [ser(by_id[i], listing=True) for i in ids if i in by_id]
+        records = await _records(ctx.db, res, ids)
     return _envelope(search.q, records, total)
 
 
+async def _count(ctx: Ctx, search: Search) -> int:
+    """The search's exact total: from the database's row counts when it filters by just one
+    counted column (within the caller's businesses), else by counting."""
+    res, counted, who = search.res, search.q.counted, ctx.principal
+    if counted is not None:
+        column, value = counted
+        if who.business_ids is None or res.business is None:
+            return await counts.exact_count(ctx.db, column, value)
+        if column is res.business:
+            return (
+                await counts.exact_count(ctx.db, column, value) if who.sees_business(value) else 0
+            )
+    return int(await ctx.db.fetchval(search.count()) or 0)
+
+
 async def _small_page(ex: Executor, search: Search) -> Record | None:
-    """The page as one statement, or ``None`` if the result has grown past SMALL_RESULT."""
+    """The page from ``search.small()``, or ``None`` if the result has grown past
+    SMALL_RESULT."""
     rows = await ex.fetch(search.small())
     total = int(rows[0][0])
     if total > SMALL_RESULT:
         return None
-    ser, at = serializer(search.res), search.res.id_index + 1
-    records = [ser(r[1:], listing=True) for r in rows if r[at] is not None]
-    return _envelope(search.q, records, total)
+    ids = [r[1] for r in rows if r[1] is not None]
+    return _envelope(search.q, await _records(ex, search.res, ids), total)
+
+
+async def _records(ex: Executor, res: Resource, ids: list[int]) -> list[Record]:
+    by_id = await rows_by_id(ex, res, ids)
+    ser = serializer(res)
+    return [ser(by_id[i], listing=True) for i in ids if i in by_id]
 
 
 def _envelope(q: ListQuery, records: list[Record], total: int) -> Record:
