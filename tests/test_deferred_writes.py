@@ -61,12 +61,12 @@ U = sa.Table(
 )
 
 
-def test_deferred_inserts_into_several_tables_land_together_or_not_at_all(
+def test_deferred_writes_to_several_tables_land_together_or_not_at_all(
     tmp_path: Path,
 ) -> None:
-    """On PostgreSQL a transaction's deferred inserts travel as one statement when they can
-    (one run of inserts per table); either way every row lands, each table's in the order
-    deferred, and a constraint violation in any of them undoes all."""
+    """On PostgreSQL a transaction's deferred writes travel as one statement when they can
+    (one run of inserts or one update per table); either way every write lands, each table's
+    in the order deferred, and a constraint violation in any of them undoes all."""
 
     async def scenario(url: str) -> tuple[list[int], list[int], list[int], list[int]]:
         db = await _with_tables(url)
@@ -81,6 +81,12 @@ def test_deferred_inserts_into_several_tables_land_together_or_not_at_all(
                 con.defer(sa.insert(T).values(n=2))
                 con.defer(sa.insert(U).values(m=40))
                 con.defer(sa.insert(T).values(n=3))
+            async with db.transaction() as con:  # an update and an insert: combined
+                con.defer(sa.update(T).where(sa.column("id") == 1).values(n=10))
+                con.defer(sa.insert(U).values(m=60))
+            async with db.transaction() as con:  # two updates of one table: one by one
+                con.defer(sa.update(T).where(sa.column("id") == 2).values(n=20))
+                con.defer(sa.update(T).where(sa.column("id") == 2).values(n=21))
             first = [r[0] for r in await db.fetch(t_read)], [r[0] for r in await db.fetch(u_read)]
             with pytest.raises(IntegrityViolation):
                 async with db.transaction() as con:
@@ -94,5 +100,5 @@ def test_deferred_inserts_into_several_tables_land_together_or_not_at_all(
 
     with fresh_database(tmp_path, "cbdefer2") as url:
         t1, u1, t2, u2 = asyncio.run(scenario(url))
-    assert (t1, u1) == ([1, 2, 3], [30, 10, 20, 40])
+    assert (t1, u1) == ([10, 21, 3], [30, 10, 20, 40, 60])
     assert (t2, u2) == (t1, u1)

@@ -122,7 +122,8 @@ async def recompute(
     only what follows from the invoice's own fields (PaidOn, the transaction currency and rate)
     is derived again. ``new_credit``: the lines did not change, and a ledger credit of this
     (amount, transaction date) is being added that the database does not hold yet (its insert
-    is deferred); it counts as the newest entry."""
+    is deferred); it counts as the newest entry, and the invoice's update is deferred too
+    (nothing may read the invoice back in this transaction)."""
     places = int(inv["places"])
     if from_stored or new_credit is not None:
         computed = totals.InvoiceTotals(
@@ -160,7 +161,10 @@ async def recompute(
         ),
     }
     changed = {k: v for k, v in new.items() if inv.get(k) != v}
-    if changed:
+    if changed and new_credit is not None:
+        # The credit's insert is deferred; so is this, and they reach the database together.
+        conn.defer(update_stmt(I, changed), row_params(changed, inv["id"]))
+    elif changed:
         await conn.execute(update_stmt(I, changed), row_params(changed, inv["id"]))
     was_paid = bool(inv["paid"])
     inv.update(new)

@@ -70,24 +70,35 @@ def _shifted(by: int, m: re.Match[str]) -> str:
 
 
 def _combined(deferred: list[tuple[str, list[Any]]]) -> tuple[str, list[Any]] | None:
-    """Deferred INSERTs as one statement, or ``None`` (then they run as they are).
+    """Deferred INSERTs and UPDATEs as one statement, or ``None`` (then they run as they are).
 
     Each run of one INSERT becomes one multi-row INSERT (rows in deferral order, so ids are
-    too), each in its own data-modifying WITH clause. PostgreSQL runs those in no set order,
-    so each table may have only one of them. Their SQL comes from bind parameters only
-    (``insert_stmt``), so every ``$n`` in it is a placeholder, renumbered here."""
+    too), an UPDATE stays one; each goes in its own data-modifying WITH clause. PostgreSQL
+    runs those in no set order, on one snapshot, so each table may have only one of them (two
+    updates of one row in one statement would not both apply). Their SQL comes from bind
+    parameters only (``insert_stmt``, ``update_stmt``), so every ``$n`` in it is a
+    placeholder, renumbered here."""
     if len(deferred) < 2 or sum(len(a) for _, a in deferred) > _MAX_ARGS:
         return None
     clauses: list[str] = []
     tables: set[str] = set()
     args: list[Any] = []
-    for sql, group in itertools.groupby(deferred, key=lambda d: d[0]):
-        head, sep, row = sql.partition(" VALUES ")
-        row = row.partition(" RETURNING ")[0]  # SQLAlchemy's implicit one: nobody reads it
-        table = head.partition(" (")[0]
-        if not head.startswith("INSERT INTO ") or not sep or table in tables:
+    for sql, run in itertools.groupby(deferred, key=lambda d: d[0]):
+        group = list(run)
+        words = sql.split(" ", 3)  # INSERT INTO <table> ... | UPDATE <table> SET ...
+        verb, table = words[0], words[2] if words[0] == "INSERT" else words[1]
+        if table in tables or verb not in ("INSERT", "UPDATE"):
             return None
         tables.add(table)
+        if verb == "UPDATE":
+            if len(group) > 1:
+                return None
+            numbered = _PLACEHOLDER.sub(partial(_shifted, len(args)), sql)
+            clauses.append(f"w{len(clauses)} AS ({numbered})")
+            args.extend(group[0][1])
+            continue
+        head, _, row = sql.partition(" VALUES ")
+        row = row.partition(" RETURNING ")[0]  # SQLAlchemy's implicit one: nobody reads it
         rows = []
         for _, values in group:
             rows.append(_PLACEHOLDER.sub(partial(_shifted, len(args)), row))
