@@ -85,9 +85,10 @@ def fmt_utc(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds")[:19] + "Z"
 
 
-def fmt_local(value: datetime | None, zone_name: str | None) -> str | None:
+def fmt_in(value: datetime | None, tz: tzinfo) -> str | None:
+    """``value`` as wall-clock time in ``tz`` (a business's ``zone()``), for ``*Local``."""
     if value is None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(zone(zone_name)).isoformat(timespec="seconds")[:19]
+    return value.astimezone(tz).isoformat(timespec="seconds")[:19]

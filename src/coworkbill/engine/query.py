@@ -39,7 +39,7 @@ class Serializer:
     def __init__(self, res: Resource) -> None:
         self.res = res
         index = {f.name: i for i, f in enumerate(res.read_fields)}
-        env: dict[str, Any] = {"fmt_local": timeutil.fmt_local}
+        env: dict[str, Any] = {"fmt_in": timeutil.fmt_in, "zone": timeutil.zone}
         lines = []
         for n, f in enumerate(res.fields):
             key = repr(f.name)
@@ -51,17 +51,17 @@ class Serializer:
                     env[f"c{n}"] = conv
                     lines.append(f"    rec[{key}] = c{n}(row[{index[f.name]}])")
             elif f.local_of is not None:
-                lines.append(f"    rec[{key}] = fmt_local(row[{index[f.local_of]}], zone)")
+                lines.append(f"    rec[{key}] = fmt_in(row[{index[f.local_of]}], tz)")
             else:
                 env[f"f{n}"] = f.compute or _none
                 lines.append(f"    rec[{key}] = f{n}(rec)")
-        zone = f"row[{res.timezone_index}]" if res.timezone_index >= 0 else "None"
+        tz = f"zone(row[{res.timezone_index}])" if res.timezone_index >= 0 else "zone(None)"
         aliases = [(a, f.name) for f in res.fields for a in f.list_aliases]
         listing = [f"        rec[{a!r}] = rec[{name!r}]" for a, name in aliases] or ["        pass"]
         source = "\n".join(
             [
                 "def serialize(row, listing=False):",
-                f"    zone = {zone}",
+                f"    tz = {tz}",
                 "    rec = {}",
                 *lines,
                 "    if listing:",

@@ -16,6 +16,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import Scope
 
 from coworkbill import jsonio, timeutil
 from coworkbill.auth.principal import authenticate
@@ -34,8 +35,34 @@ CHALLENGE = {"WWW-Authenticate": 'Bearer realm="coworkbill", Basic realm="cowork
 Handler = Callable[[Ctx, Request], Awaitable[Any]]
 
 
+class JsonResponse(Response):
+    """A JSON body with exactly the headers Starlette's ``Response`` gives it (length, type),
+    set directly: its generic header assembly was a measurable part of a get-one."""
+
+    media_type = "application/json"
+
+    def __init__(self, body: bytes, status: int = 200, headers: dict[str, str] | None = None):
+        self.status_code, self.body, self.background = status, body, None
+        self.raw_headers = [
+            (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()
+        ]
+        self.raw_headers += [
+            (b"content-length", str(len(body)).encode("latin-1")),
+            (b"content-type", b"application/json"),
+        ]
+
+
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(jsonio.dumps(body), status, headers, media_type="application/json")
+    return JsonResponse(jsonio.dumps(body), status, headers)
+
+
+def authorization(scope: Scope) -> str | None:
+    """The Authorization header (the ASGI server gives names lower-cased), read without
+    building Starlette's header mapping."""
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            return str(value.decode("latin-1"))
+    return None
 
 
 def error_response(exc: ApiError) -> Response:
@@ -89,7 +116,7 @@ def guarded(entity: str, actions: tuple[str, ...], handler: Handler) -> Callable
         state = request.app.state
         now = timeutil.now_utc()
         try:
-            header = request.headers.get("authorization")
+            header = authorization(request.scope)
             who = await authenticate(state.db, header, now, state.bearer_cache)
             if who is None or not who.may(entity, *actions):
                 raise Unauthorized()
