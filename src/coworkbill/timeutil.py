@@ -79,10 +79,10 @@ def fmt_utc(value: datetime | None) -> str | None:
         return None
     if value.tzinfo is not None and value.tzinfo is not UTC and value.utcoffset():
         value = value.astimezone(UTC)
-    # isoformat is several times cheaper than strftime on this hot path (every date field); its
-    # first 19 characters are always YYYY-MM-DDTHH:MM:SS (the year is zero-padded), any offset
-    # or fraction comes after.
-    return value.isoformat(timespec="seconds")[:19] + "Z"
+    # isoformat is several times cheaper than strftime on this hot path (every date field),
+    # and cheaper still without a timespec argument; its first 19 characters are always
+    # YYYY-MM-DDTHH:MM:SS (the year is zero-padded), any fraction or offset comes after.
+    return value.isoformat()[:19] + "Z"
 
 
 def fmt_in(value: datetime | None, tz: tzinfo) -> str | None:
@@ -91,4 +91,4 @@ def fmt_in(value: datetime | None, tz: tzinfo) -> str | None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(tz).isoformat(timespec="seconds")[:19]
+    return value.astimezone(tz).isoformat()[:19]
