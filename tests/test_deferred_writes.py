@@ -77,7 +77,7 @@ def test_deferred_writes_to_several_tables_land_together_or_not_at_all(
                 con.defer(sa.insert(T).values(n=1))
                 for m in (30, 10, 20):
                     con.defer(sa.insert(U).values(m=m))
-            async with db.transaction() as con:  # t, u, t: run one by one
+            async with db.transaction() as con:  # t, u, t: combined, t's rows in order
                 con.defer(sa.insert(T).values(n=2))
                 con.defer(sa.insert(U).values(m=40))
                 con.defer(sa.insert(T).values(n=3))

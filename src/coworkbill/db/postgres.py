@@ -7,7 +7,6 @@ with the settings an API server wants (no parallel workers, no JIT, in-memory pa
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 from collections.abc import AsyncIterator
@@ -72,19 +71,22 @@ def _shifted(by: int, m: re.Match[str]) -> str:
 def _combined(deferred: list[tuple[str, list[Any]]]) -> tuple[str, list[Any]] | None:
     """Deferred INSERTs and UPDATEs as one statement, or ``None`` (then they run as they are).
 
-    Each run of one INSERT becomes one multi-row INSERT (rows in deferral order, so ids are
-    too), an UPDATE stays one; each goes in its own data-modifying WITH clause. PostgreSQL
-    runs those in no set order, on one snapshot, so each table may have only one of them (two
-    updates of one row in one statement would not both apply). Their SQL comes from bind
-    parameters only (``insert_stmt``, ``update_stmt``), so every ``$n`` in it is a
-    placeholder, renumbered here."""
+    The runs of one INSERT become one multi-row INSERT (rows in deferral order, so ids are
+    too); an UPDATE stays one. Each goes in its own data-modifying WITH clause, which
+    PostgreSQL runs in no set order, on one snapshot: so each table may have only one clause
+    (two updates of one row in one statement would not both apply), and deferred writes must
+    not read each other's rows (they are log entries, payments, the invoice's own totals).
+    Their SQL comes from bind parameters only (``insert_stmt``, ``update_stmt``), so every
+    ``$n`` in it is a placeholder, renumbered here."""
     if len(deferred) < 2 or sum(len(a) for _, a in deferred) > _MAX_ARGS:
         return None
+    runs: dict[str, list[list[Any]]] = {}  # SQL -> its arguments, in deferral order
+    for sql, values in deferred:
+        runs.setdefault(sql, []).append(values)
     clauses: list[str] = []
     tables: set[str] = set()
     args: list[Any] = []
-    for sql, run in itertools.groupby(deferred, key=lambda d: d[0]):
-        group = list(run)
+    for sql, group in runs.items():
         words = sql.split(" ", 3)  # INSERT INTO <table> ... | UPDATE <table> SET ...
         verb, table = words[0], words[2] if words[0] == "INSERT" else words[1]
         if table in tables or verb not in ("INSERT", "UPDATE"):
@@ -95,12 +97,12 @@ def _combined(deferred: list[tuple[str, list[Any]]]) -> tuple[str, list[Any]] | 
                 return None
             numbered = _PLACEHOLDER.sub(partial(_shifted, len(args)), sql)
             clauses.append(f"w{len(clauses)} AS ({numbered})")
-            args.extend(group[0][1])
+            args.extend(group[0])
             continue
         head, _, row = sql.partition(" VALUES ")
         row = row.partition(" RETURNING ")[0]  # SQLAlchemy's implicit one: nobody reads it
         rows = []
-        for _, values in group:
+        for values in group:
             rows.append(_PLACEHOLDER.sub(partial(_shifted, len(args)), row))
             args.extend(values)
         clauses.append(f"w{len(clauses)} AS ({head} VALUES {', '.join(rows)})")
