@@ -142,6 +142,15 @@ def test_numbers_are_gapless_per_business(api: Api) -> None:
     assert_numbers_gapless(api)
 
 
+def test_kept_counts_match_the_loaded_invoices(api: Api) -> None:
+    """The bulk load (COPY on PostgreSQL) fires the counting triggers like any insert: each
+    business's TotalItems, read from the kept counts, is its number of invoices."""
+    invoices = bulk_invoices(api)
+    for biz in bulk_businesses(api):
+        got = exact(api.get(INV, {"CoworkerInvoice_Business": biz["Id"], "size": 1}))
+        assert got["TotalItems"] == sum(i["BusinessId"] == biz["Id"] for i in invoices), biz
+
+
 def test_payments_match_the_ledger(api: Api) -> None:
     ledger = by_invoice(every(api, LEDGER))
     places = {c["Code"]: c["DecimalPlaces"] for c in every(api, "/api/sys/currencies")}
