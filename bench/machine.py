@@ -57,11 +57,7 @@ def describe(
         ("memory", _memory()),
         ("Python", platform.python_version()),
         ("database", sample.db_version),
-        (
-            "server",
-            f"uvicorn {version('uvicorn')}, {a.workers} worker(s), uvloop, httptools, "
-            "one SO_REUSEPORT socket per worker (coworkbill.server)",
-        ),
+        ("server", f"uvicorn {version('uvicorn')}, {a.workers} worker(s), uvloop, httptools"),
         ("load", f"{wrk_version}; -t1, {a.duration:g} s per run, {a.warmup:g} s warm-up"),
         ("data set", counts),
         (

@@ -242,8 +242,8 @@ def markdown(
                 note,
                 markdown_table(["", ""], [[k, v] for k, v in machine]),
                 "## Results\n\n"
-                "x floor = the operation's req/s over the floor's (a raw ASGI app served the "
-                "same way) at the same concurrency, mean of the floor runs before and "
+                "x floor = the operation's req/s over the floor's (a raw ASGI app on the same "
+                "uvicorn options) at the same concurrency, mean of the floor runs before and "
                 "after. "
                 "p50/p99 are wrk's latencies at saturation (closed loop).",
                 markdown_table(HEAD, rows),

@@ -51,10 +51,20 @@ def main(database_url: str | None) -> None:
 @click.option("--workers", default=1, show_default=True, type=int)
 def serve(host: str, port: int, workers: int) -> None:
     """Apply pending migrations, then serve the API."""
-    from coworkbill import server
+    import uvicorn
 
     _upgrade()
-    server.run("coworkbill.app:create_app", host, port, workers, factory=True)
+    uvicorn.run(
+        "coworkbill.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        loop="uvloop",
+        http="httptools",
+        access_log=False,
+        log_level="warning",
+    )
 
 
 @main.group()
