@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 CARD_LIKE = frozenset({2, 11, 12, 13})  # charged automatically: can fail, pays within days
 DELAY_DAYS = {2: (0, 1), 11: (3, 5), 12: (3, 6), 13: (3, 6), 96: (2, 25), 97: (0, 10)}
-CREDIT_NOTE_PROVIDER = 94  # as billing.commands.cancel
+CREDIT_NOTE_PROVIDER = 94  # as billing.credit_notes.cancel
 DAY = 86400
 ZERO = Decimal(0)
 # Description, Quantity, SubTotal, TaxRate, TaxCategoryName, FinancialAccountCode and -Name.
