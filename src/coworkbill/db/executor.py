@@ -8,7 +8,9 @@ column types' own bind/result processors, and the driver runs it directly (``db/
 (``statement``, ``insert_stmt``, ``update_stmt``).
 
 Guarantees: a statement is compiled at most once per shape and process; deferred statements
-(``defer``) run at the end of their transaction, in order, or not at all if it rolls back.
+(``defer``) run at the end of their transaction, or not at all if it rolls back; each table's
+deferred rows are written in the order deferred (on PostgreSQL, statements on different tables
+may run as one, in no set order: deferred writes must not depend on each other's rows).
 """
 
 from __future__ import annotations
@@ -165,8 +167,9 @@ class _Base:
 
     def defer(self, stmt: ClauseElement, params: dict[str, Any] | None = None) -> None:
         """Run ``stmt`` at the end of this transaction, just before it commits: for writes
-        nothing in the transaction reads back (log entries). Consecutive deferred runs of one
-        statement reach the database together, in one round trip."""
+        nothing in the transaction reads back (log entries, a payment and its invoice's new
+        totals). The deferred writes reach the database together (see the module's
+        guarantees for their order)."""
         if self._deferred is None:
             raise RuntimeError("defer() runs inside a transaction only")
         _, sql, args = self.prepare(stmt, params)

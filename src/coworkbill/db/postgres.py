@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from functools import partial
 from typing import Any
 
@@ -25,39 +25,42 @@ class PgConn(_Base):
     _con: Any
 
     async def flush(self) -> None:
-        """Run what was deferred, in one round trip: a few inserts as one statement (each in
-        its own data-modifying WITH clause, all of which PostgreSQL runs exactly once), else
-        each run of one statement as an ``executemany`` (which asyncpg pipelines)."""
+        """Run what was deferred, in one round trip: as one statement when ``_combined`` can
+        make one, else each run of one statement as an ``executemany`` (which asyncpg
+        pipelines)."""
         combined = _combined(self._deferred or [])
-        try:
+        with _integrity():
             if combined is not None:
                 self._deferred = []
                 await self._con.execute(combined[0], *combined[1])
                 return
             for sql, many in self._batches():
                 await self._con.executemany(sql, many)
-        except asyncpg.IntegrityConstraintViolationError as err:
-            raise IntegrityViolation(str(err), getattr(err, "constraint_name", None)) from err
 
     async def fetch(self, stmt: ClauseElement, params: dict[str, Any] | None = None) -> list[Row]:
         c, sql, args = self.prepare(stmt, params)
-        try:
+        with _integrity():
             rows = await self._con.fetch(sql, *args)
-        except asyncpg.IntegrityConstraintViolationError as err:
-            raise IntegrityViolation(str(err), getattr(err, "constraint_name", None)) from err
         return [c.row(r) for r in rows]
 
     async def execute(self, stmt: ClauseElement, params: dict[str, Any] | None = None) -> None:
         _, sql, args = self.prepare(stmt, params)
-        try:
+        with _integrity():
             await self._con.execute(sql, *args)
-        except asyncpg.IntegrityConstraintViolationError as err:
-            raise IntegrityViolation(str(err), getattr(err, "constraint_name", None)) from err
 
     async def explain(self, stmt: ClauseElement) -> Any:
         """PostgreSQL's plan for ``stmt`` as the JSON document of ``EXPLAIN (FORMAT JSON)``."""
         _, sql, args = self.prepare(stmt)
         return json.loads(await self._con.fetchval("EXPLAIN (FORMAT JSON) " + sql, *args))
+
+
+@contextmanager
+def _integrity() -> Iterator[None]:
+    """asyncpg's constraint errors as ``IntegrityViolation``, naming the constraint."""
+    try:
+        yield
+    except asyncpg.IntegrityConstraintViolationError as err:
+        raise IntegrityViolation(str(err), getattr(err, "constraint_name", None)) from err
 
 
 _PLACEHOLDER = re.compile(r"\$(\d+)")

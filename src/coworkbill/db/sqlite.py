@@ -13,8 +13,8 @@ import asyncio
 import fcntl
 import os
 import sqlite3
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 from sqlalchemy.dialects.sqlite import pysqlite
@@ -27,20 +27,16 @@ class SqliteConn(_Base):
     _con: sqlite3.Connection
 
     async def flush(self) -> None:
-        """Run what was deferred."""
-        for sql, many in self._batches():
-            try:
+        """Run what was deferred, in order."""
+        with _integrity():
+            for sql, many in self._batches():
                 self._con.executemany(sql, many)
-            except sqlite3.IntegrityError as err:
-                raise IntegrityViolation(str(err)) from err
 
     async def fetch(self, stmt: ClauseElement, params: dict[str, Any] | None = None) -> list[Row]:
         c, sql, args = self.prepare(stmt, params)
-        try:
+        with _integrity():
             cur = self._con.execute(sql, args)
             raw = cur.fetchall() if cur.description is not None else []
-        except sqlite3.IntegrityError as err:
-            raise IntegrityViolation(str(err)) from err
         return [c.row(r) for r in raw]
 
     async def execute(self, stmt: ClauseElement, params: dict[str, Any] | None = None) -> None:
@@ -112,6 +108,15 @@ class SqliteDatabase(SqliteConn):
             yield
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+@contextmanager
+def _integrity() -> Iterator[None]:
+    """sqlite3's constraint errors as ``IntegrityViolation``."""
+    try:
+        yield
+    except sqlite3.IntegrityError as err:
+        raise IntegrityViolation(str(err)) from err
 
 
 def configure_sqlite(con: Any) -> None:
