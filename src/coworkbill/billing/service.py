@@ -124,25 +124,16 @@ async def recompute(
     (amount, transaction date) is being added that the database does not hold yet (its insert
     is deferred); it counts as the newest entry, and the invoice's update is deferred too
     (nothing may read the invoice back in this transaction)."""
-    places = int(inv["places"])
     if from_stored or new_credit is not None:
         computed = totals.InvoiceTotals(
             (), inv["tax_amount"], inv["total_amount"], inv["description"]
         )
-        paid = bool(inv["paid"])
-        state = totals.PaymentState(inv["paid_amount"], paid, inv["paid_on"] if paid else None)
-    if new_credit is not None:
-        # The same replay _from_parts does: stored credits in (date, id) order, the new one
-        # last (it would get the highest id); payment_state sorts by date, keeping that order.
-        credits = [(r[0], r[1]) for r in await conn.fetch(_CREDITS, {"id": inv["id"]})]
-        state = totals.payment_state(
-            computed.total_amount,
-            [*credits, new_credit],
-            places,
-            inv["paid_on"] if inv["paid"] else None,
-        )
-    elif not from_stored:
-        computed, state = await _from_parts(conn, inv, places)
+        if new_credit is None:
+            state = totals.PaymentState(inv["paid_amount"], bool(inv["paid"]), _paid_on(inv))
+        else:
+            state = await _with_credit(conn, inv, computed.total_amount, new_credit)
+    else:
+        computed, state = await _from_parts(conn, inv)
     rate = inv["business_rate"]
     new = {
         "tax_amount": computed.tax_amount,
@@ -173,11 +164,27 @@ async def recompute(
     return new
 
 
+def _paid_on(inv: dict[str, Any]) -> Any:
+    """The stored PaidOn while the invoice is paid: kept by a recompute that leaves it paid."""
+    return inv["paid_on"] if inv["paid"] else None
+
+
+async def _with_credit(
+    conn: Executor, inv: dict[str, Any], total: Decimal, credit: tuple[Decimal, datetime]
+) -> totals.PaymentState:
+    """Payment state from the stored credits plus ``credit``, not stored yet: the replay
+    ``_from_parts`` does, the new credit last (it would get the highest id; payment_state
+    sorts by date and keeps that order among equal dates)."""
+    credits = [(r[0], r[1]) for r in await conn.fetch(_CREDITS, {"id": inv["id"]})]
+    return totals.payment_state(total, [*credits, credit], int(inv["places"]), _paid_on(inv))
+
+
 async def _from_parts(
-    conn: Executor, inv: dict[str, Any], places: int
+    conn: Executor, inv: dict[str, Any]
 ) -> tuple[totals.InvoiceTotals, totals.PaymentState]:
     """Totals from the lines (storing any line amount that was not rounded yet) and payment
     state from the linked credits."""
+    places = int(inv["places"])
     rows = await conn.fetch(_PARTS, {"id": inv["id"]})
     lines = [r for r in rows if r[0] == 0]
     computed = totals.compute_invoice(
@@ -198,9 +205,7 @@ async def _from_parts(
             fixed = {"sub_total": out.sub_total, "tax_amount": out.tax_amount}
             await conn.execute(update_stmt(L, fixed), row_params(fixed, r[1]))
     credits = [(r[2], r[8]) for r in rows if r[0] == 1]
-    state = totals.payment_state(
-        computed.total_amount, credits, places, inv["paid_on"] if inv["paid"] else None
-    )
+    state = totals.payment_state(computed.total_amount, credits, places, _paid_on(inv))
     return computed, state
 
 
