@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from coworkbill.app import build_registry
 from coworkbill.billing.tables import coworker_invoices as I
 from coworkbill.db import counts
 from coworkbill.db.database import make_database
@@ -99,3 +100,26 @@ def test_folding_while_others_write_keeps_every_count(api: Api, database_url: st
     asyncio.run(race())
     assert stored(database_url, biz) == (5, 1, 5)
     assert total_items(api, biz) == 5
+
+
+def test_every_counted_column_is_kept_by_a_trigger(api: Api, database_url: str) -> None:
+    """A column declared ``counted`` whose table has no trigger would read as 0 for every
+    value: for each declaration, the kept counts of every value equal count(*) (after this
+    module's writes, and the invoice made here)."""
+    biz = api.business()
+    api.invoice(biz, api.coworker(biz))
+    declared = [(r, col) for r in build_registry().values() for col in r.counted]
+    assert declared, "nothing is declared counted: this test would prove nothing"
+    engine = sync_engine(database_url)
+    try:
+        with engine.connect() as con:
+            for res, col in declared:
+                real: dict[int, int] = dict(
+                    con.execute(sa.select(col, sa.func.count()).group_by(col)).all()
+                )
+                key = (R.table_name == res.table.name, R.column_name == col.name)
+                sums = sa.select(R.value, sa.func.sum(R.n)).where(*key).group_by(R.value)
+                kept: dict[int, int] = dict(con.execute(sums.having(sa.func.sum(R.n) != 0)).all())
+                assert real and kept == real, res.name
+    finally:
+        engine.dispose()
