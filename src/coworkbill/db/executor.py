@@ -133,6 +133,19 @@ def compile_for(dialect: Dialect, stmt: ClauseElement, cache_key: Any = None) ->
 MAX_SHAPES = 2000  # distinct statement shapes kept compiled per process
 
 
+@dataclass(slots=True)
+class Reused:
+    """A statement built once for a shape (``template``, with its cache key ``ck``), to run
+    with another statement's values of the same shape: ``extracted`` lines up with
+    ``ck.bindparams`` (SQLAlchemy's own positional rebinding). Building a search and taking
+    its cache key cost more Python than the rest of a list request (``engine/query.py``)."""
+
+    template: Any
+    key: Any
+    ck: Any
+    extracted: Sequence[Any]
+
+
 class Executor(Protocol):
     dialect: Dialect
 
@@ -186,9 +199,15 @@ class _Base:
     def prepare(
         self, stmt: ClauseElement, params: dict[str, Any] | None = None
     ) -> tuple[Compiled, str, list[Any]]:
-        """Compile ``stmt`` at most once per shape: a statement marked with ``cached`` by its
-        key, any other by SQLAlchemy's own cache key (its structure, with the literal values
-        taken out), so the same search with other values reuses the compiled SQL."""
+        """Compile ``stmt`` at most once per shape: a statement marked with ``cached`` (or a
+        ``Reused`` one) by its key, any other by SQLAlchemy's own cache key (its structure,
+        with the literal values taken out), so the same search with other values reuses the
+        compiled SQL."""
+        if isinstance(stmt, Reused):
+            hit = self._shapes.get(stmt.key)
+            if hit is None:
+                hit = self._compiled_shape(stmt.key, stmt.template, stmt.ck)
+            return (hit, *hit.prepare(params, stmt.extracted))
         key = getattr(stmt, "_cb_key", None)
         if key is not None:
             hit = self._cache.get(key)
@@ -201,10 +220,14 @@ class _Base:
             return (once, *once.prepare(params))
         hit = self._shapes.get(ck.key)
         if hit is None:
-            if len(self._shapes) >= MAX_SHAPES:
-                self._shapes.clear()  # rare; keeps memory flat under endless new shapes
-            hit = self._shapes[ck.key] = compile_for(self.dialect, stmt, ck)
+            hit = self._compiled_shape(ck.key, stmt, ck)
         return (hit, *hit.prepare(params, ck.bindparams))
+
+    def _compiled_shape(self, key: Any, stmt: ClauseElement, ck: Any) -> Compiled:
+        if len(self._shapes) >= MAX_SHAPES:
+            self._shapes.clear()  # rare; keeps memory flat under endless new shapes
+        hit = self._shapes[key] = compile_for(self.dialect, stmt, ck)
+        return hit
 
     async def fetchrow(
         self, stmt: ClauseElement, params: dict[str, Any] | None = None

@@ -13,6 +13,7 @@ countries = sa.Table(
     sa.Column("name", sa.String(SHORT), nullable=False),
     sa.Column("two_digits_code", sa.String(2), nullable=False, unique=True),
     sa.Column("culture", sa.String(16), nullable=True),
+    info={"reference": True},  # read-only: rows are only added (reference_data.py)
 )
 
 currencies = sa.Table(
@@ -23,6 +24,7 @@ currencies = sa.Table(
     sa.Column("code", sa.String(3), nullable=False, unique=True),
     sa.Column("format", sa.String(64), nullable=True),
     sa.Column("decimal_places", sa.Integer, nullable=False),
+    info={"reference": True},  # read-only: rows are only added (reference_data.py)
 )
 
 businesses = sa.Table(

@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 from coworkbill import timeutil
 from coworkbill.db import counts
-from coworkbill.db.database import Executor, among, statement
-from coworkbill.engine import envelopes
+from coworkbill.db.database import Executor, Reused, among, statement
+from coworkbill.engine import envelopes, reference
 from coworkbill.engine.context import Ctx, Principal
 from coworkbill.engine.errors import NotFound
 from coworkbill.engine.fields import identity, reader
@@ -45,6 +45,8 @@ class Serializer:
             key = repr(f.name)
             if f.expr is not None:
                 conv = reader(f)
+                if f.name in res.lookups:
+                    conv = reference.lookup(res.lookups[f.name], conv)
                 if conv is identity:
                     lines.append(f"    rec[{key}] = row[{index[f.name]}]")
                 else:
@@ -121,18 +123,33 @@ def visible(res: Resource, row: tuple[Any, ...], who: Principal) -> bool:
     return who.sees_business(row[res.business_index])
 
 
+async def serialized(
+    ex: Executor, res: Resource, rows: list[tuple[Any, ...]], listing: bool = False
+) -> list[Record]:
+    """Wire records of ``rows`` (selected with ``res.select_exprs``)."""
+    ser = serializer(res).serialize
+    try:
+        return [ser(r, listing) for r in rows]
+    except reference.StaleReference:
+        await reference.refresh(ex)  # reference rows added since they were read, if any
+        return [ser(r, listing) for r in rows]
+
+
 async def get_one(ctx: Ctx, res: Resource, ident: int, ex: Executor | None = None) -> Record:
-    row = await fetch_row(ex or ctx.db, res, ident)
+    ex = ex or ctx.db
+    row = await fetch_row(ex, res, ident)
     if row is None or not visible(res, row, ctx.principal):
         raise NotFound(res.name, ident)
-    return serializer(res)(row)
+    try:
+        return serializer(res).serialize(row)
+    except reference.StaleReference:
+        return (await serialized(ex, res, [row]))[0]
 
 
 async def get_many(ctx: Ctx, res: Resource, ids: list[int]) -> list[Record]:
     scope = scope_clause(res, ctx.principal)
     by_id = await rows_by_id(ctx.db, res, ids, scope)
-    ser = serializer(res)
-    return [ser(by_id[i]) for i in dict.fromkeys(ids) if i in by_id]
+    return await serialized(ctx.db, res, [by_id[i] for i in dict.fromkeys(ids) if i in by_id])
 
 
 def _many_stmt(res: Resource, dialect: Any) -> Any:
@@ -227,9 +244,43 @@ class Search:
         scope = scope_clause(res, who)
         if scope is not None:
             self.where.append(scope)
-        matched = (*q.compared, res.business if scope is not None else None)
-        self.frm = res.from_for(*self.where, q.order_expr, matched=matched)
+        self.matched = (*q.compared, res.business if scope is not None else None)
         self.by_id = q.order_expr is res.id_col
+        # The filters' structure (their values taken out): statements are built once per
+        # structure, order and direction (``statement``).
+        self.filters = sa.and_(*self.where)._generate_cache_key() if self.where else None
+        self.limits = {"lim": q.size, "off": (q.page - 1) * q.size}
+
+    @property
+    def frm(self) -> Any:
+        return self.res.from_for(*self.where, self.q.order_expr, matched=self.matched)
+
+    def statement(self, kind: str) -> Any:
+        """``count``, ``small`` or ``page``, built once per shape and run with this search's
+        values (run it with ``limits``): a request reuses the statement another request of
+        the same shape built, which SQLAlchemy rebinds by position (``db.Reused``)."""
+        build = getattr(self, kind)
+        filters = self.filters
+        if filters is None and self.where:
+            return build()  # a construct SQLAlchemy cannot key: built every time
+        q = self.q
+        key: tuple[Any, ...] = ("search", kind, self.res.name, q.order_field.name, q.direction)
+        key += (filters.key if filters is not None else None,)
+        found = _templates.get(key)
+        if found is None:
+            stmt = build()
+            ck = stmt._generate_cache_key()
+            if ck is None:
+                return stmt
+            if len(_templates) >= MAX_TEMPLATES:
+                _templates.clear()  # rare; keeps memory flat under endless new shapes
+            binds = tuple(filters.bindparams) if filters is not None else ()
+            found = _templates[key] = (stmt, ck, binds)
+        stmt, ck, binds = found
+        if filters is None:
+            return Reused(stmt, key, ck, ck.bindparams)
+        ours = {id(b): mine for b, mine in zip(binds, filters.bindparams, strict=True)}
+        return Reused(stmt, key, ck, [ours.get(id(b), b) for b in ck.bindparams])
 
     def count(self) -> Any:
         return sa.select(sa.func.count()).select_from(self.frm).where(*self.where)
@@ -251,8 +302,8 @@ class Search:
         page = (
             sa.select(matches.c.id, matches.c.k)
             .order_by(*_order(matches.c.k, matches.c.id, q, self.by_id))
-            .limit(q.size)
-            .offset((q.page - 1) * q.size)
+            .limit(self._bound("lim"))
+            .offset(self._bound("off"))
             .subquery("page")
         )
         total = sa.select(sa.func.count().label("n")).select_from(matches).subquery("total")
@@ -269,10 +320,18 @@ class Search:
             .select_from(self.frm)
             .where(*self.where)
             .order_by(*_order(q.order_expr, self.res.id_col, q, self.by_id))
-            .limit(q.size)
-            .offset((q.page - 1) * q.size)
+            .limit(self._bound("lim"))
+            .offset(self._bound("off"))
         )
 
+    def _bound(self, name: str) -> Any:
+        # Named, so a reused statement takes this search's page from ``limits``.
+        return sa.bindparam(name, self.limits[name], type_=sa.BigInteger)
+
+
+# Built search statements (see ``Search.statement``) and their cache keys, by shape.
+_templates: dict[Any, tuple[Any, Any, tuple[Any, ...]]] = {}
+MAX_TEMPLATES = 2000
 
 # Filter shapes (resource, filters used) whose latest search found more than SMALL_RESULT
 # matches: the next search of that shape is counted first instead of tried as a small one.
@@ -298,7 +357,7 @@ async def list_page(ctx: Ctx, res: Resource, q: ListQuery) -> Record:
         _large_shapes.add(shape)
     records: list[Record] = []
     if total > (q.page - 1) * q.size:
-        ids = [r[0] for r in await ctx.db.fetch(search.page())]
+        ids = [r[0] for r in await ctx.db.fetch(search.statement("page"), search.limits)]
         records = await _records(ctx.db, res, ids)
     return _envelope(search.q, records, total)
 
@@ -315,13 +374,13 @@ async def _count(ctx: Ctx, search: Search) -> int:
             return (
                 await counts.exact_count(ctx.db, column, value) if who.sees_business(value) else 0
             )
-    return int(await ctx.db.fetchval(search.count()) or 0)
+    return int(await ctx.db.fetchval(search.statement("count")) or 0)
 
 
 async def _small_page(ex: Executor, search: Search) -> Record | None:
     """The page from ``search.small()``, or ``None`` if the result has grown past
     SMALL_RESULT."""
-    rows = await ex.fetch(search.small())
+    rows = await ex.fetch(search.statement("small"), search.limits)
     total = int(rows[0][0])
     if total > SMALL_RESULT:
         return None
@@ -331,8 +390,7 @@ async def _small_page(ex: Executor, search: Search) -> Record | None:
 
 async def _records(ex: Executor, res: Resource, ids: list[int]) -> list[Record]:
     by_id = await rows_by_id(ex, res, ids)
-    ser = serializer(res)
-    return [ser(by_id[i], listing=True) for i in ids if i in by_id]
+    return await serialized(ex, res, [by_id[i] for i in ids if i in by_id], listing=True)
 
 
 def _envelope(q: ListQuery, records: list[Record], total: int) -> Record:

@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from coworkbill.db.database import Executor
-from coworkbill.engine.query import Record, serializer
+from coworkbill.engine.query import Record, serialized
 from coworkbill.engine.resource import Resource
 
 
@@ -16,5 +16,4 @@ async def records_where(
 ) -> list[Record]:
     stmt = sa.select(*res.select_exprs).select_from(res.full_from()).where(where)
     stmt = stmt.order_by(*order_by, res.id_col)
-    ser = serializer(res)
-    return [ser(r) for r in await ex.fetch(stmt)]
+    return await serialized(ex, res, await ex.fetch(stmt))

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from operator import eq
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql.elements import BinaryExpression
 from sqlalchemy.sql.util import find_tables
 
 from coworkbill.engine.fields import Field, Kind, Match, Req
+from coworkbill.engine.reference import is_reference
 
 if TYPE_CHECKING:
     from coworkbill.engine.commands import Command
@@ -79,7 +82,16 @@ class Resource:
         self.column_keys = [c.key for c in self.table.columns]
         # Read layout: the selected expressions, then hidden business and zone columns.
         self.read_fields = [f for f in self.fields if f.expr is not None]
-        self.select_exprs = [f.expr.label(f"c{i}") for i, f in enumerate(self.read_fields)]
+        # A field read through a join to a reference table selects the join's key instead; the
+        # serialiser looks the value up in memory (engine/reference.py).
+        self.lookups: dict[str, Any] = {}
+        exprs = []
+        for f in self.read_fields:
+            key = reference_key(self.joins, f.expr)
+            if key is not None:
+                self.lookups[f.name] = f.expr
+            exprs.append(f.expr if key is None else key)
+        self.select_exprs = [e.label(f"c{i}") for i, e in enumerate(exprs)]
         self.id_index = next(i for i, f in enumerate(self.read_fields) if f.name == "Id")
         self.business_index = self.timezone_index = -1
         extra = len(self.select_exprs)
@@ -122,8 +134,10 @@ class Resource:
                 frm = frm.outerjoin(j.alias, j.on)
         return frm
 
-    def full_from(self, start: Any = None) -> Any:
-        return self.join_chain({j.alias for j in self.joins}, start=start)
+    def full_from(self) -> Any:
+        """FROM clause of ``select_exprs``: the joins they read from (not those to reference
+        tables, whose values are looked up)."""
+        return self.join_chain(_aliases(self.select_exprs))
 
     def from_for(self, *exprs: Any, matched: tuple[Any, ...] = ()) -> Any:
         """FROM clause holding the main table and the joins ``exprs`` (columns, conditions)
@@ -132,6 +146,21 @@ class Resource:
         start from the related table: SQLite never reorders an outer join, so a filter on a
         line's invoice number read every line."""
         return self.join_chain(_aliases(exprs), _aliases(matched))
+
+
+def reference_key(joins: list[Join], expr: Any) -> Any:
+    """The key ``expr`` is looked up by, when it is a column reached through a join to a
+    reference table on that table's id (``ref.id == key``); else ``None``."""
+    alias = getattr(expr, "table", None)
+    if alias is None or not is_reference(alias):
+        return None
+    for j in joins:
+        if j.alias is alias and isinstance(j.on, BinaryExpression) and j.on.operator is eq:
+            sides = (j.on.left, j.on.right)
+            ident = alias.c.id
+            if any(s is ident for s in sides):
+                return next(s for s in sides if s is not ident)
+    return None
 
 
 def _aliases(exprs: Any) -> set[Any]:
