@@ -1,4 +1,4 @@
-"""PostgreSQL: an asyncpg pool per worker process.
+"""PostgreSQL: asyncpg connections per worker process, lent per statement or transaction (lease.py).
 
 Guarantees: a ``transaction()`` block commits on normal exit and rolls back on any exception;
 a constraint violation surfaces as ``IntegrityViolation`` naming the constraint; sessions run
@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import asyncpg as pg_asyncpg
 from sqlalchemy.sql import ClauseElement
 
 from coworkbill.db.executor import Executor, IntegrityViolation, Row, _Base
+from coworkbill.db.lease import Lender
 
 
 class PgConn(_Base):
@@ -112,10 +113,20 @@ def _combined(deferred: list[tuple[str, list[Any]]]) -> tuple[str, list[Any]] | 
     return "WITH " + ", ".join(clauses) + " SELECT 1", args
 
 
-async def _keep_session(con: Any) -> None:
-    """asyncpg's default reset runs one more query (a whole round trip) on every release. We
-    never leave session state behind (no LISTEN, advisory locks or SET; every transaction is
-    closed by its context manager), so there is nothing to reset."""
+class _PerStatement:
+    """What ``PgConn`` runs on ``_con``, each call on a connection lent for just that call."""
+
+    def __init__(self, lender: Lender) -> None:
+        self._lender = lender
+
+    async def fetch(self, sql: str, *args: Any) -> Any:
+        return await self._lender.run("fetch", sql, *args)
+
+    async def fetchval(self, sql: str, *args: Any) -> Any:
+        return await self._lender.run("fetchval", sql, *args)
+
+    async def execute(self, sql: str, *args: Any) -> Any:
+        return await self._lender.run("execute", sql, *args)
 
 
 class PgDatabase(PgConn):
@@ -124,17 +135,15 @@ class PgDatabase(PgConn):
         self._cache, self._shapes = {}, {}
         self.dsn = dsn
         self.min_size, self.max_size = min_size, max_size
-        self._con = None
+        self._lender = Lender(self._open_connection, min_size, max_size)
+        self._con = _PerStatement(self._lender)
 
     async def connect(self) -> None:
-        self._con = await asyncpg.create_pool(
+        await self._lender.start()
+
+    async def _open_connection(self) -> Any:
+        return await asyncpg.connect(
             self.dsn,
-            min_size=self.min_size,
-            max_size=self.max_size,
-            reset=_keep_session,
-            # Connections stay open; the timer that would close idle ones is re-armed on every
-            # release, a cost paid by every query.
-            max_inactive_connection_lifetime=0,
             # An API server runs many short queries at once: parallel workers and JIT
             # compilation cost more than they save there (a count spawned two workers and
             # skipped its trigram index for them). random_page_cost: the working set is in
@@ -149,12 +158,11 @@ class PgDatabase(PgConn):
         )
 
     async def close(self) -> None:
-        if self._con is not None:
-            await self._con.close()
+        await self._lender.close()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Executor]:
-        async with self._con.acquire() as con, con.transaction():
+        async with self._lender.loan() as con, con.transaction():
             conn = PgConn(self, con)
             yield conn
             await conn.flush()
