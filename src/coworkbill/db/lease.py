@@ -93,11 +93,8 @@ class Lender:
         con = await self.take()
         try:
             yield con
-        except BROKEN:
-            self.give_back(con, broken=True)
-            raise
-        except BaseException:
-            self.give_back(con)
+        except BaseException as exc:
+            self.give_back(con, broken=isinstance(exc, BROKEN))
             raise
         self.give_back(con)
 
@@ -106,11 +103,8 @@ class Lender:
         con = await self.take()
         try:
             result = await getattr(con, method)(sql, *args)
-        except BROKEN:
-            self.give_back(con, broken=True)
-            raise
-        except BaseException:
-            self.give_back(con)
+        except BaseException as exc:
+            self.give_back(con, broken=isinstance(exc, BROKEN))
             raise
         self.give_back(con)
         return result
