@@ -104,6 +104,10 @@ class Compiled:
 def _result_procs(types: Sequence[Any], dialect: Dialect) -> list[Proc]:
     procs: list[Proc] = []
     for t in types:
+        final = getattr(t, "driver_result_is_final", None)
+        if final is not None and final(dialect):
+            procs.append(None)  # the driver's value is already what the type promises
+            continue
         impl = t.dialect_impl(dialect)
         try:
             procs.append(impl.result_processor(dialect, None))

@@ -42,6 +42,10 @@ class ExactDecimal(TypeDecorator[Decimal]):
             return int(scaled)
         return d
 
+    def driver_result_is_final(self, dialect: Dialect) -> bool:
+        """asyncpg already returns NUMERIC as an exact Decimal: nothing to convert."""
+        return dialect.driver == "asyncpg"
+
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
@@ -61,6 +65,10 @@ class UTCDateTime(TypeDecorator[datetime]):
             value = value.replace(tzinfo=UTC)
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def driver_result_is_final(self, dialect: Dialect) -> bool:
+        """asyncpg returns timestamptz as an aware datetime in UTC (timezone.utc) already."""
+        return dialect.driver == "asyncpg"
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
