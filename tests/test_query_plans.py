@@ -23,8 +23,9 @@ from coworkbill.db.migrate import sync_engine, upgrade
 from coworkbill.engine.context import SYSTEM, Ctx
 from coworkbill.engine.fields import Field, Kind, Match
 from coworkbill.engine.filters import parse_list_query
-from coworkbill.engine.query import SMALL_RESULT, Search, get_one
+from coworkbill.engine.query import get_one
 from coworkbill.engine.resource import Resource
+from coworkbill.engine.search import SMALL_RESULT, Search
 from coworkbill.timeutil import now_utc
 from tests.support import fresh_database
 

@@ -142,7 +142,7 @@ class Reused:
     """A statement built once for a shape (``template``, with its cache key ``ck``), to run
     with another statement's values of the same shape: ``extracted`` lines up with
     ``ck.bindparams`` (SQLAlchemy's own positional rebinding). Building a search and taking
-    its cache key cost more Python than the rest of a list request (``engine/query.py``)."""
+    its cache key cost more Python than the rest of a list request (``engine/search.py``)."""
 
     template: Any
     key: Any

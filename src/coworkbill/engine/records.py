@@ -7,8 +7,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from coworkbill.db.database import Executor
-from coworkbill.engine.query import Record, serialized
 from coworkbill.engine.resource import Resource
+from coworkbill.engine.serialize import Record, serialized
 
 
 async def records_where(

@@ -22,7 +22,7 @@ from coworkbill import jsonio, timeutil
 from coworkbill.auth.principal import authenticate
 from coworkbill.db.database import IntegrityViolation
 from coworkbill.engine import commands as command_ops
-from coworkbill.engine import envelopes, query, write
+from coworkbill.engine import envelopes, query, search, write
 from coworkbill.engine.context import Ctx
 from coworkbill.engine.errors import ApiError, MethodNotAllowed, Unauthorized, ValidationError
 from coworkbill.engine.fields import Problem
@@ -165,7 +165,7 @@ def resource_routes(res: Resource) -> list[BaseRoute]:
             return await query.zones(ctx, res)
 
         q = await parse_list_query(res, params, zones)
-        return await query.list_page(ctx, res, q)
+        return await search.list_page(ctx, res, q)
 
     async def do_create(ctx: Ctx, request: Request) -> Any:
         if not res.can_create:
@@ -193,14 +193,14 @@ def resource_routes(res: Resource) -> list[BaseRoute]:
     async def do_run(ctx: Ctx, request: Request) -> Any:
         return await command_ops.run_command(ctx, res, await read_json(request))
 
-    search = guarded(name, ("List",), do_list)
+    listing = guarded(name, ("List",), do_list)
     many = guarded(name, ("Read",), do_list)
 
     async def list_or_many(request: Request) -> Response:
         # ?id=[..] is get-many (role -Read); anything else (?Id=5 too) is a search (role -List).
         if is_get_many(query_params(request)):
             return await many(request)  # type: ignore[no-any-return]
-        return await search(request)  # type: ignore[no-any-return]
+        return await listing(request)  # type: ignore[no-any-return]
 
     collection = {
         "GET": list_or_many,
