@@ -14,16 +14,18 @@ from coworkbill.db.executor import (
     IntegrityViolation,
     Reused,
     Row,
+    compile_for,
+)
+from coworkbill.db.postgres import PgConn, PgDatabase
+from coworkbill.db.sqlite import SqliteConn, SqliteDatabase, configure_sqlite
+from coworkbill.db.statements import (
     among,
     cached,
-    compile_for,
     insert_stmt,
     row_params,
     statement,
     update_stmt,
 )
-from coworkbill.db.postgres import PgConn, PgDatabase
-from coworkbill.db.sqlite import SqliteConn, SqliteDatabase, configure_sqlite
 
 __all__ = [
     "Compiled",
