@@ -203,7 +203,7 @@ downloads = sa.Table(
 )
 
 # ---------------------------------------------------------------- indexes behind the filters
-# Each serves a filter or sort the declarations mark ``indexed=True`` (billing/resources.py);
+# Each serves a filter or sort the declarations mark ``indexed=True`` (billing/resources/);
 # tests/test_query_plans.py checks them against PostgreSQL's plans. Nothing else is indexed:
 # every index costs each write.
 _inv = coworker_invoices.c
