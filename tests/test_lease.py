@@ -2,14 +2,16 @@
 
 The lender only opens, hands out, takes back and terminates connection objects; it never talks
 to the database itself. These tests give it stand-in connections that record what was done to
-them, so each rule is checked exactly (the PostgreSQL suite runs every request through it with
-real asyncpg connections).
+them, so each rule is checked exactly. On PostgreSQL the suite runs every request through it
+with real asyncpg connections, and the last test here cancels a real query.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import os
+from functools import partial
 from typing import Any
 
 import asyncpg
@@ -101,10 +103,10 @@ def test_idle_connections_are_reused_most_recent_first() -> None:
 def test_database_errors_keep_the_connection_cancellation_drops_it() -> None:
     async def main() -> None:
         lend = lender(1)
-        first = (await lend.run("fetch", "select", 7))[0]
+        first = (await lend.run(Conn.fetch, "select", 7))[0]
         with pytest.raises(asyncpg.UndefinedTableError):
-            await lend.run("fetch", "boom")
-        assert (await lend.run("fetch", "select"))[0][0] == first[0]  # same connection
+            await lend.run(Conn.fetch, "boom")
+        assert (await lend.run(Conn.fetch, "select"))[0][0] == first[0]  # same connection
         with pytest.raises(ValueError):
             async with lend.loan():
                 raise ValueError("a domain error inside a transaction")
@@ -112,7 +114,7 @@ def test_database_errors_keep_the_connection_cancellation_drops_it() -> None:
         assert kept.id == first[0] and not kept.terminated
         lend.give_back(kept)
 
-        hanging = asyncio.create_task(lend.run("fetch", "hang"))
+        hanging = asyncio.create_task(lend.run(Conn.fetch, "hang"))
         await asyncio.sleep(0.01)
         hanging.cancel()
         with pytest.raises(asyncio.CancelledError):
@@ -152,6 +154,21 @@ def test_a_cancelled_waiter_loses_nothing() -> None:
     run(main())
 
 
+def test_when_connects_fail_every_waiter_hears_of_it() -> None:
+    async def main() -> None:
+        lend = lender(2, fail=[3, 4, 5, 6])
+        held = [await lend.take(), await lend.take()]
+        waiters = [asyncio.create_task(lend.take()) for _ in range(4)]
+        await asyncio.sleep(0.01)
+        for con in held:
+            lend.give_back(con, broken=True)  # the server went away
+        results = await asyncio.wait_for(asyncio.gather(*waiters, return_exceptions=True), 5)
+        assert all(isinstance(r, OSError) for r in results) and lend._open == 0
+        assert not (await lend.take()).is_closed()  # and the next connect works again
+
+    run(main())
+
+
 def test_a_failed_connect_frees_its_place_and_reaches_the_waiter() -> None:
     async def main() -> None:
         lend = lender(1, fail=[1, 3])
@@ -168,3 +185,30 @@ def test_a_failed_connect_frees_its_place_and_reaches_the_waiter() -> None:
         assert not (await lend.take()).is_closed()
 
     run(main())
+
+
+# With real connections, where the suite runs on PostgreSQL (as the second half of .ci/run):
+# what a cancelled query leaves behind is asyncpg's and the server's business, not a stand-in's.
+PG_URL = os.environ.get("COWORKBILL_TEST_DATABASE_URL", "")
+if PG_URL:
+
+    def test_real_connections_a_cancelled_query_drops_only_its_own() -> None:
+        value = asyncpg.Connection.fetchval
+
+        async def main() -> None:
+            lend = Lender(partial(asyncpg.connect, PG_URL), 1, 1)
+            await lend.start()
+            pid = await lend.run(value, "SELECT pg_backend_pid()")
+            with pytest.raises(asyncpg.UndefinedTableError):
+                await lend.run(asyncpg.Connection.fetch, "SELECT * FROM no_such_table")
+            assert await lend.run(value, "SELECT pg_backend_pid()") == pid  # kept
+            slow = asyncio.create_task(lend.run(asyncpg.Connection.execute, "SELECT pg_sleep(30)"))
+            await asyncio.sleep(0.3)
+            slow.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await slow
+            fresh = await asyncio.wait_for(lend.run(value, "SELECT pg_backend_pid()"), 5)
+            assert fresh != pid and await lend.run(value, "SELECT 1") == 1
+            await lend.close()
+
+        run(main())

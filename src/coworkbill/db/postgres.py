@@ -120,13 +120,13 @@ class _PerStatement:
         self._lender = lender
 
     async def fetch(self, sql: str, *args: Any) -> Any:
-        return await self._lender.run("fetch", sql, *args)
+        return await self._lender.run(asyncpg.Connection.fetch, sql, *args)
 
     async def fetchval(self, sql: str, *args: Any) -> Any:
-        return await self._lender.run("fetchval", sql, *args)
+        return await self._lender.run(asyncpg.Connection.fetchval, sql, *args)
 
     async def execute(self, sql: str, *args: Any) -> Any:
-        return await self._lender.run("execute", sql, *args)
+        return await self._lender.run(asyncpg.Connection.execute, sql, *args)
 
 
 class PgDatabase(PgConn):
@@ -134,7 +134,6 @@ class PgDatabase(PgConn):
         self.dialect = pg_asyncpg.dialect()  # type: ignore[no-untyped-call]
         self._cache, self._shapes = {}, {}
         self.dsn = dsn
-        self.min_size, self.max_size = min_size, max_size
         self._lender = Lender(self._open_connection, min_size, max_size)
         self._con = _PerStatement(self._lender)
 
