@@ -11,11 +11,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from coworkbill.db.database import Executor, among, statement
-from coworkbill.engine import reference
 from coworkbill.engine.context import Ctx, Principal
 from coworkbill.engine.errors import NotFound
 from coworkbill.engine.resource import Resource
-from coworkbill.engine.serialize import Record, serialized, serializer
+from coworkbill.engine.serialize import Record, serialized
 
 
 def scope_clause(res: Resource, who: Principal) -> Any:
@@ -52,10 +51,7 @@ async def get_one(ctx: Ctx, res: Resource, ident: int, ex: Executor | None = Non
     row = await fetch_row(ex, res, ident)
     if row is None or not visible(res, row, ctx.principal):
         raise NotFound(res.name, ident)
-    try:
-        return serializer(res).serialize(row)
-    except reference.StaleReference:
-        return (await serialized(ex, res, [row]))[0]
+    return (await serialized(ex, res, [row]))[0]
 
 
 async def get_many(ctx: Ctx, res: Resource, ids: list[int]) -> list[Record]:

@@ -8,7 +8,10 @@ third of PostgreSQL's work on it.
 
 Guarantees: a lookup answers what the join would (the row's column, ``None`` for a NULL key);
 a key not held yet raises ``StaleReference``, after which ``refresh`` reads the tables again
-(rows added since the process started, or nothing loaded yet): no value is ever guessed.
+(rows added since the process started, or nothing loaded yet): no value is ever guessed. The
+copy is per process, for the one database the app serves (a process that opens several, as
+the test suite does, relies on the loader giving every database the same ids: it inserts the
+ISO lists in one fixed order).
 """
 
 from __future__ import annotations

@@ -156,10 +156,10 @@ def reference_key(joins: list[Join], expr: Any) -> Any:
         return None
     for j in joins:
         if j.alias is alias and isinstance(j.on, BinaryExpression) and j.on.operator is eq:
-            sides = (j.on.left, j.on.right)
-            ident = alias.c.id
-            if any(s is ident for s in sides):
-                return next(s for s in sides if s is not ident)
+            if j.on.left is alias.c.id:
+                return j.on.right
+            if j.on.right is alias.c.id:
+                return j.on.left
     return None
 
 

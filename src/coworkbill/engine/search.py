@@ -93,9 +93,8 @@ class Search:
             binds = tuple(filters.bindparams) if filters is not None else ()
             found = _templates[key] = (stmt, ck, binds)
         stmt, ck, binds = found
-        if filters is None:
-            return Reused(stmt, key, ck, ck.bindparams)
-        ours = {id(b): mine for b, mine in zip(binds, filters.bindparams, strict=True)}
+        mine = filters.bindparams if filters is not None else ()
+        ours = {id(b): m for b, m in zip(binds, mine, strict=True)}
         return Reused(stmt, key, ck, [ours.get(id(b), b) for b in ck.bindparams])
 
     def count(self) -> Any:

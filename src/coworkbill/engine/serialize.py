@@ -28,7 +28,6 @@ class Serializer:
     """
 
     def __init__(self, res: Resource) -> None:
-        self.res = res
         index = {f.name: i for i, f in enumerate(res.read_fields)}
         env: dict[str, Any] = {"fmt_in": timeutil.fmt_in, "zone": timeutil.zone}
         lines = []
@@ -66,9 +65,6 @@ class Serializer:
             compile(source, f"<serializer {res.name}>", "exec"), env
         )  # names come from declarations, via repr()
         self.serialize: Callable[..., Record] = env["serialize"]
-
-    def __call__(self, row: tuple[Any, ...], listing: bool = False) -> Record:
-        return self.serialize(row, listing)
 
 
 def _none(rec: Record) -> None:
