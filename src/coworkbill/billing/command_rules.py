@@ -16,7 +16,6 @@ from coworkbill.db.database import Executor
 from coworkbill.engine.commands import CommandRun
 
 CANNOT = "This command cannot be run for the CoworkerInvoice"
-CREDIT_NOTE_PROVIDER = 94
 MANUAL_METHODS = (15, 96, 97, 98, 99, 994, 995, 996, 997, 998, 999)
 
 

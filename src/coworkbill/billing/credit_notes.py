@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from coworkbill.billing import history, numbering, service, totals
 from coworkbill.billing.command_rules import (
     CREDIT_NOTE,
-    CREDIT_NOTE_PROVIDER,
     DRAFT,
     PAID,
     VOID,
@@ -24,6 +23,7 @@ from coworkbill.billing.command_rules import (
     refusal,
     why,
 )
+from coworkbill.billing.enums import CREDIT_NOTE_PROVIDER
 from coworkbill.billing.service import E, I, L
 from coworkbill.db.database import Executor
 from coworkbill.engine.commands import CommandRun, Outcome

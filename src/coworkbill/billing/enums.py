@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+CREDIT_NOTE_PROVIDER = 94  # the payment provider of the entries a credit note settles with
+
 PAYMENT_PROVIDER_NAMES = {
     0: "None",
     1: "MultiGateway",

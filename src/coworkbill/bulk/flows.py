@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from coworkbill.billing import totals
+from coworkbill.billing.enums import CREDIT_NOTE_PROVIDER
 from coworkbill.bulk.data import EXTRAS, MEMBERSHIPS, Product
 
 if TYPE_CHECKING:
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 
 CARD_LIKE = frozenset({2, 11, 12, 13})  # charged automatically: can fail, pays within days
 DELAY_DAYS = {2: (0, 1), 11: (3, 5), 12: (3, 6), 13: (3, 6), 96: (2, 25), 97: (0, 10)}
-CREDIT_NOTE_PROVIDER = 94  # as billing.credit_notes.cancel
 DAY = 86400
 ZERO = Decimal(0)
 # Description, Quantity, SubTotal, TaxRate, TaxCategoryName, FinancialAccountCode and -Name.
