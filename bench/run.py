@@ -2,7 +2,8 @@
 
 Guarantees: nothing is downloaded (wrk must already be installed; the harness says how when
 it is not); both servers are stopped on every exit path, Ctrl-C included; every operation gets
-a discarded warm-up run before any measured one, and no run starts before the app is idle
+a discarded warm-up run before any measured one, the data set is settled again after
+the warm-up (``dataset.settle``), and no run starts before the app is idle
 again; the floor is measured before and after the operations and its mean is the reference;
 results land in ``bench/results/`` as Markdown and PNG; the exit code is 0 only when no
 applicable target failed.
@@ -170,6 +171,10 @@ def serve_and_measure(a: argparse.Namespace, exe: str, url: str) -> Runner:
         log("warm-up: every operation once, discarded")
         for name in chosen:
             run.warm_up(name)
+        # The warm-up's writes put new row versions into pages vacuum had freed; left so,
+        # each measured read would visit those heap pages (and a run would measure less than
+        # the one before it).
+        dataset.settle(url, log)
         # Sampling starts once every code path has run, so lazily filled caches and pools do
         # not read as growth.
         sampler = servers.MemorySampler(app, 0.5 if a.quick else 1.0)
