@@ -1,6 +1,8 @@
-"""Deferred statements (``Executor.defer``, used for invoice history entries) run at the end of
-their transaction, in the order they were deferred, and not at all when it rolls back; outside
-a transaction there is nothing to run them at, so ``defer`` refuses. On the suite's database."""
+"""Deferred statements (``Executor.defer``, used for invoice history entries and PUT's write)
+run before the next statement of their transaction or at its end, in the order they were
+deferred, and not at all when it rolls back: a read inside the transaction sees them, as if
+they had run when deferred. Outside a transaction there is nothing to run them at, so
+``defer`` refuses. On the suite's database."""
 
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ async def _with_tables(url: str) -> Database:
     return db
 
 
-def test_deferred_statements_run_at_commit_in_order_and_never_after_a_rollback(
+def test_deferred_statements_run_in_order_before_what_follows_and_never_after_a_rollback(
     tmp_path: Path,
 ) -> None:
     async def scenario(url: str) -> tuple[list[int], list[int]]:
@@ -38,6 +40,9 @@ def test_deferred_statements_run_at_commit_in_order_and_never_after_a_rollback(
                 for n in (3, 1, 2):
                     con.defer(sa.insert(T).values(n=n))
                 seen_inside = [r[0] for r in await con.fetch(read)]
+                con.defer(sa.update(T).where(T.c.n == 1).values(n=4))
+                await con.execute(sa.update(T).where(T.c.n == 4).values(n=5))
+                con.defer(sa.insert(T).values(n=6))
             with pytest.raises(RuntimeError, match="undone"):
                 async with db.transaction() as con:
                     con.defer(sa.insert(T).values(n=9))
@@ -49,7 +54,9 @@ def test_deferred_statements_run_at_commit_in_order_and_never_after_a_rollback(
             await db.close()
 
     with fresh_database(tmp_path, "cbdefer") as url:
-        assert asyncio.run(scenario(url)) == ([], [3, 1, 2])
+        # The update deferred before the immediate one ran first (1 -> 4 -> 5); the last
+        # insert ran at commit.
+        assert asyncio.run(scenario(url)) == ([3, 1, 2], [3, 5, 2, 6])
 
 
 # A Table with a primary key, like the app's: SQLAlchemy adds RETURNING to its inserts.

@@ -71,8 +71,13 @@ async def pay_manual(run: CommandRun) -> Outcome:
         "code": "MANUAL",
         "payment_provider": method,
     }
-    # Nothing reads the payment back in this transaction: recompute is told of it instead,
-    # and it is sent with the history entries, in one round trip.
+    # Nothing reads the payment back in this transaction: recompute is told of it instead
+    # (before it is deferred, as any read it makes would first write it), and it is sent with
+    # the invoice's new state and the history entries, in one round trip.
+    was_paid = bool(inv["paid"])
+    await service.recompute(
+        run.conn, inv, actor, announce=False, new_credit=(outstanding, actor.now)
+    )
     service.insert_later(run.conn, E, values, actor)
     await history.record(
         run.conn,
@@ -81,7 +86,7 @@ async def pay_manual(run: CommandRun) -> Outcome:
         f"Manual payment of {service.money(outstanding, inv)} (method {method}).",
         actor,
     )
-    await service.recompute(run.conn, inv, actor, new_credit=(outstanding, actor.now))
+    await service.announce_paid_state(run.conn, inv, was_paid, actor)
     return Outcome(f"Invoice {inv['invoice_number']} was marked as paid.", {"Id": inv["id"]})
 
 

@@ -76,7 +76,7 @@ async def _has_lines(w: WriteCtx, invoice_id: int) -> bool:
 
 async def after_invoice_write(w: WriteCtx) -> None:
     assert w.id is not None
-    inv = await service.lock_invoice(w.conn, w.id)
+    inv = _as_written(w) or await service.lock_invoice(w.conn, w.id)
     assert inv is not None
     # An invoice's own fields never touch its lines or payments; only its currency changes how
     # they round.
@@ -127,6 +127,19 @@ async def after_invoice_write(w: WriteCtx) -> None:
             "Changed: " + ", ".join(rest) + ".",
             a,
         )
+
+
+def _as_written(w: WriteCtx) -> dict[str, Any] | None:
+    """The invoice an update just wrote, without reading it back: the row the engine loaded
+    and locked (with the currency and business facts of ``service.invoice_context``), overlaid
+    with every column the update wrote. Those facts hold while the currency and business stay;
+    otherwise (or on create) ``None``, and the invoice is read again."""
+    old = w.existing
+    if w.op != "update" or old is None or "places" not in old:
+        return None
+    if any(w.values.get(k) != old[k] for k in ("currency_id", "business_id")):
+        return None
+    return {**old, **w.values}
 
 
 # --------------------------------------------------------------------------------- lines

@@ -32,7 +32,12 @@ E = coworker_ledger_entries
 
 def invoice_context(currency: Any, business: Any) -> tuple[Any, ...]:
     """What the invoice rules compute with besides the invoice row, from its currency and its
-    business (tables or aliases): read with the row whenever it is locked."""
+    business (tables or aliases): read with the row whenever it is locked.
+
+    Not the ledger credits: a row locked after waiting for a concurrent payment is its newest
+    version, but the rest of that statement still reads the snapshot taken before the wait,
+    which misses that payment's credit (``_with_credit`` reads them in a statement of its
+    own)."""
     return (
         currency.c.decimal_places.label("places"),
         currency.c.code.label("currency_code"),
@@ -121,9 +126,9 @@ async def recompute(
     payment state stand (every line and payment write keeps them current, under this lock) and
     only what follows from the invoice's own fields (PaidOn, the transaction currency and rate)
     is derived again. ``new_credit``: the lines did not change, and a ledger credit of this
-    (amount, transaction date) is being added that the database does not hold yet (its insert
-    is deferred); it counts as the newest entry, and the invoice's update is deferred too
-    (nothing may read the invoice back in this transaction)."""
+    (amount, transaction date) is being added that the database does not hold yet (the caller
+    inserts it after this call); it counts as the newest entry, and the invoice's update is
+    deferred, to travel with that insert."""
     if from_stored or new_credit is not None:
         computed = totals.InvoiceTotals(
             (), inv["tax_amount"], inv["total_amount"], inv["description"]
@@ -153,7 +158,7 @@ async def recompute(
     }
     changed = {k: v for k, v in new.items() if inv.get(k) != v}
     if changed and new_credit is not None:
-        # The credit's insert is deferred; so is this, and they reach the database together.
+        # The credit's insert follows, deferred; so is this, and they travel together.
         conn.defer(update_stmt(I, changed), row_params(changed, inv["id"]))
     elif changed:
         await conn.execute(update_stmt(I, changed), row_params(changed, inv["id"]))

@@ -8,7 +8,8 @@ column types' own bind/result processors, and the driver runs it directly (``db/
 (``db/statements.py``).
 
 Guarantees: a statement is compiled at most once per shape and process; deferred statements
-(``defer``) run at the end of their transaction, or not at all if it rolls back; each table's
+(``defer``) run just before the next statement of their transaction, or at its end, or not at
+all if it rolls back, so deferring never changes what any statement sees; each table's
 deferred rows are written in the order deferred (on PostgreSQL, statements on different tables
 may run as one, in no set order: deferred writes must not depend on each other's rows).
 """
@@ -182,10 +183,11 @@ class _Base:
         self._deferred = []
 
     def defer(self, stmt: ClauseElement, params: dict[str, Any] | None = None) -> None:
-        """Run ``stmt`` at the end of this transaction, just before it commits: for writes
-        nothing in the transaction reads back (log entries, a payment and its invoice's new
-        totals). The deferred writes reach the database together (see the module's
-        guarantees for their order)."""
+        """Run ``stmt`` later in this transaction: just before its next statement, or just
+        before it commits. Consecutive deferred writes reach the database together, in one
+        round trip (see the module's guarantees for their order); a write that is the last
+        thing a transaction does (a log entry, a payment, the record a PUT replaces) costs
+        no round trip of its own."""
         if self._deferred is None:
             raise RuntimeError("defer() runs inside a transaction only")
         _, sql, args = self.prepare(stmt, params)

@@ -33,6 +33,8 @@ class SqliteConn(_Base):
                 self._con.executemany(sql, many)
 
     async def fetch(self, stmt: ClauseElement, params: dict[str, Any] | None = None) -> list[Row]:
+        if self._deferred:
+            await self.flush()
         c, sql, args = self.prepare(stmt, params)
         with _integrity():
             cur = self._con.execute(sql, args)

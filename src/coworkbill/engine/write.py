@@ -4,7 +4,7 @@ Guarantees: every problem in a body is reported at once in the 400 envelope; rea
 unknown properties are ignored; a PUT clears every writable optional property it omits and
 rejects a missing required one; a reference to a record that does not exist, or that the caller
 may not see, is ``is not a valid value``; hooks run inside the same transaction as the write, so
-a failure anywhere leaves nothing behind.
+a failure anywhere leaves nothing behind; an update locks the record before it checks anything.
 """
 
 from __future__ import annotations
@@ -257,13 +257,18 @@ async def _update(ctx: Ctx, res: Resource, body: Any) -> int:
         raise ValidationError(problems)
     locals_ = values.pop(LOCALS)
     async with ctx.db.transaction() as conn:
-        existing = await load_current(ctx, conn, res, ident)
+        # Locked from the start: the checks below and the hooks' decisions are made on the row
+        # the write replaces, not on one a concurrent write is replacing at the same time.
+        existing = await load_current(ctx, conn, res, ident, lock=True)
         w = WriteCtx(ctx, conn, res, "update", values, existing, ident)
         await check_references(w)
         if res.hooks.prepare is not None:
             await res.hooks.prepare(w)
         row = {**w.values, "updated_on": ctx.now, "updated_by": ctx.principal.email}
-        await conn.execute(update_stmt(res.table, row), row_params(row, ident))
+        w.values.update(updated_on=row["updated_on"], updated_by=row["updated_by"])
+        # Deferred: it travels with whatever the hooks write last (a history entry), or runs
+        # before anything they read, so a hook that reads the record sees it written.
+        conn.defer(update_stmt(res.table, row), row_params(row, ident))
         await apply_locals(w, locals_)
         if res.hooks.after_write is not None:
             await res.hooks.after_write(w)
