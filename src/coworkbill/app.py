@@ -26,10 +26,11 @@ from coworkbill.billing.resources import RESOURCES as BILLING
 from coworkbill.config import Settings, load_settings
 from coworkbill.db.database import make_database
 from coworkbill.directory.resources import RESOURCES as DIRECTORY
-from coworkbill.engine.openapi import openapi_document, swagger_html
+from coworkbill.engine.openapi import openapi_document
 from coworkbill.engine.registry import Registry
 from coworkbill.engine.router import FastPath, ResourceRouter
 from coworkbill.engine.routes import internal_error, json_response, log, resource_routes
+from coworkbill.engine.swagger import swagger_html
 
 _HEALTH = jsonio.dumps({"status": "ok"})
 _SELECT_ONE = sa.select(sa.literal(1))

@@ -17,122 +17,31 @@ import io
 import re
 import unicodedata
 import zipfile
-from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import Decimal
 from typing import Any, cast
 
-import iso4217
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-_ENCODING = "cp1252"  # what fpdf2 declares for core fonts (WinAnsiEncoding)
-_MAX_PLACES, _MAX_MAGNITUDE = 12, 40
+from coworkbill.billing.pdf_text import (
+    ENCODING,
+    creation_date,
+    date_text,
+    decimal_or_none,
+    line_order,
+    minor_unit,
+    number_text,
+    places_of,
+    safe_text,
+)
+
 _DESC_WIDTH, _ROW_LINES = 72.0, 25  # fpdf2 refuses a table row taller than a page
-_FALLBACK_DATE = datetime(2000, 1, 1, tzinfo=UTC)
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-# Letters that have no Unicode decomposition to a Latin base letter.
-_TRANSLITERATIONS = {
-    "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "ĸ": "k",
-    "Ŀ": "L", "ŀ": "l", "Ŧ": "T", "ŧ": "t", "Ŋ": "N", "ŋ": "n", "ẞ": "SS",
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2212": "-", "\u2032": "'", "\u2033": '"',
-    "\u0131": "i",
-}  # fmt: skip
 _HEADINGS = ("Description", "Qty", "Unit price", "Tax rate", "Tax", "Amount")
 _COL_WIDTHS = (78, 14, 25, 17, 21, 25)
 _ALIGN = ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT")
 _GREY = (110, 110, 110)
 _RED = (190, 30, 30)
-
-
-def _safe_char(ch: str) -> str:
-    if ch in _TRANSLITERATIONS:
-        return _TRANSLITERATIONS[ch]
-    # NFKD splits accents off and unfolds compatibility forms (ligatures, full-width letters).
-    plain = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-    for candidate in (ch, plain):
-        try:
-            return candidate.encode(_ENCODING).decode(_ENCODING)
-        except UnicodeEncodeError:
-            continue
-    return "?"
-
-
-def safe_text(value: Any, *, multiline: bool = False) -> str:
-    """Text the core font can show: cp1252 kept, the rest transliterated or '?'."""
-    if value is None:
-        return ""
-    out: list[str] = []
-    for ch in unicodedata.normalize("NFC", str(value)):
-        category = unicodedata.category(ch)
-        if ch == "\n" and multiline:
-            out.append(ch)
-        elif category[0] in "CZ":  # controls, separators, unassigned: zero-width ones vanish
-            out.append("" if category == "Cf" else " ")
-        else:
-            out.append(_safe_char(ch))
-    text = "".join(out)
-    lines = (re.sub(r" {2,}", " ", line).strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line) if multiline else text.strip()
-
-
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, Decimal):
-        result = value
-    else:
-        try:
-            result = Decimal(repr(value) if isinstance(value, float) else str(value).strip())
-        except InvalidOperation:
-            return None
-    if not result.is_finite() or (result and abs(result.adjusted()) > _MAX_MAGNITUDE):
-        return None
-    return result
-
-
-def _minor_unit(currency: str) -> int:
-    try:
-        exponent = iso4217.Currency(currency.strip().upper()).exponent
-    except (ValueError, KeyError, AttributeError):
-        return 2
-    return 2 if exponent is None else int(exponent)
-
-
-def _places(value: Decimal, minor: int) -> int:
-    exponent = value.as_tuple().exponent
-    own = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    return max(min(own, _MAX_PLACES), minor)
-
-
-def _number(value: Decimal, places: int) -> str:
-    with localcontext() as ctx:
-        ctx.prec = max(28, value.adjusted() + places + 3)
-        quantized = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return f"{quantized:,f}"
-
-
-def _date(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    return safe_text(value)[:10]
-
-
-def _creation_date(invoice: dict[str, Any]) -> datetime:
-    for key in ("CreatedOn", "CreatedOnLocal"):
-        raw = invoice.get(key)
-        try:
-            parsed = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
-        except (TypeError, ValueError):
-            continue
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return _FALLBACK_DATE
-
-
-def _sort_key(line: dict[str, Any]) -> tuple[bool, Decimal, bool, Decimal]:
-    position, ident = _decimal(line.get("Position")), _decimal(line.get("Id"))
-    return (position is None, position or Decimal(0), ident is None, ident or Decimal(0))
 
 
 class _InvoicePdf(FPDF):
@@ -149,11 +58,11 @@ class _Renderer:
     def __init__(self, invoice: dict[str, Any], lines: list[dict[str, Any]]) -> None:
         self.inv, self.all_lines = invoice, lines
         self.currency = self.text("CurrencyCode").upper()[:10]
-        self.minor = _minor_unit(self.currency)
+        self.minor = minor_unit(self.currency)
         self.number = self.text("InvoiceNumber")[:60] or "(draft)"
         self.title = "CREDIT NOTE" if invoice.get("CreditNote") else "INVOICE"
         self.pdf = _InvoicePdf(orientation="P", unit="mm", format="A4")
-        self.pdf.core_fonts_encoding = _ENCODING
+        self.pdf.core_fonts_encoding = ENCODING
 
     def text(self, key: str, *, multiline: bool = False) -> str:
         return safe_text(self.inv.get(key), multiline=multiline)
@@ -163,16 +72,16 @@ class _Renderer:
         lines = self.pdf.multi_cell(width, 5, text, dry_run=True, output="LINES")
         # fpdf2 hands the lines back already encoded (cp1252 bytes read as latin-1): undo that.
         kept = "\n".join(cast(list[str], lines)[:limit])
-        return kept.encode("latin-1").decode(_ENCODING)
+        return kept.encode("latin-1").decode(ENCODING)
 
     def amount(self, value: Any, *, code: bool = True) -> str:
-        number = _decimal(value)
-        text = "" if number is None else _number(number, _places(number, self.minor))
+        number = decimal_or_none(value)
+        text = "" if number is None else number_text(number, places_of(number, self.minor))
         return f"{self.currency} {text}".strip() if code and text else text
 
     def render(self) -> bytes:
         pdf, label = self.pdf, f"{self.title.title()} {self.number}"
-        pdf.set_creation_date(_creation_date(self.inv))
+        pdf.set_creation_date(creation_date(self.inv))
         pdf.set_producer("coworkbill")
         pdf.set_creator("coworkbill")
         pdf.set_title(label)
@@ -229,13 +138,13 @@ class _Renderer:
         pdf.multi_cell(95, 5, self.wrap(95, "\n".join(part for part in bill_to if part), 14))
         bottom = pdf.get_y()
         ends = (
-            _date(self.inv.get("InvoiceFromDateLocal")),
-            _date(self.inv.get("InvoiceToDateLocal")),
+            date_text(self.inv.get("InvoiceFromDateLocal")),
+            date_text(self.inv.get("InvoiceToDateLocal")),
         )
         details = [
             ("Number", self.number),
-            ("Issued", _date(self.inv.get("CreatedOnLocal"))),
-            ("Due", _date(self.inv.get("DueDateLocal"))),
+            ("Issued", date_text(self.inv.get("CreatedOnLocal"))),
+            ("Due", date_text(self.inv.get("DueDateLocal"))),
             ("Period", " to ".join(d for d in ends if d)),
             ("Customer", self.text("CoworkerFullName")),
             ("Purchase order", self.text("PurchaseOrder")),
@@ -258,11 +167,14 @@ class _Renderer:
         chunks = [
             "\n".join(wrapped[i : i + _ROW_LINES]) for i in range(0, len(wrapped), _ROW_LINES)
         ]
-        quantity, subtotal = _decimal(line.get("Quantity")), _decimal(line.get("SubTotal"))
+        quantity, subtotal = (
+            decimal_or_none(line.get("Quantity")),
+            decimal_or_none(line.get("SubTotal")),
+        )
         unit = ""
         if quantity and subtotal is not None:
-            unit = _number(subtotal / quantity, _places(subtotal, self.minor))
-        rate = _decimal(line.get("TaxRate"))
+            unit = number_text(subtotal / quantity, places_of(subtotal, self.minor))
+        rate = decimal_or_none(line.get("TaxRate"))
         first = (
             chunks[0],
             "" if quantity is None else f"{quantity.normalize():f}",
@@ -275,7 +187,7 @@ class _Renderer:
 
     def table(self) -> None:
         pdf = self.pdf
-        visible = sorted((ln for ln in self.all_lines if not ln.get("IsHidden")), key=_sort_key)
+        visible = sorted((ln for ln in self.all_lines if not ln.get("IsHidden")), key=line_order)
         pdf.set_font("Helvetica", size=9)
         if not visible:
             pdf.cell(0, 6, "No items.", new_x="LMARGIN", new_y="NEXT")
@@ -296,11 +208,11 @@ class _Renderer:
 
     def totals(self) -> None:
         pdf = self.pdf
-        subtotals = (_decimal(ln.get("SubTotal")) for ln in self.all_lines)
+        subtotals = (decimal_or_none(ln.get("SubTotal")) for ln in self.all_lines)
         net = sum((s for s in subtotals if s is not None), Decimal(0))
-        total = _decimal(self.inv.get("TotalAmount")) or Decimal(0)
-        paid = _decimal(self.inv.get("PaidAmount")) or Decimal(0)
-        tax = _decimal(self.inv.get("TaxAmount")) or Decimal(0)
+        total = decimal_or_none(self.inv.get("TotalAmount")) or Decimal(0)
+        paid = decimal_or_none(self.inv.get("PaidAmount")) or Decimal(0)
+        tax = decimal_or_none(self.inv.get("TaxAmount")) or Decimal(0)
         rows = [("Net", net, ""), ("Tax", tax, ""), ("Total", total, "B")]
         rows += [("Paid", paid, ""), ("Balance due", total - paid, "B")]
         pdf.ln(5)

@@ -1,11 +1,10 @@
 """Billing rules the write hooks call: numbering on finalisation, totals after every line
-change, payment state after every ledger change, and the history entries those changes write.
-All of it runs inside the write's own transaction."""
+change, and the history entries those changes write (payment state after every ledger change:
+``ledger_rules.py``). All of it runs inside the write's own transaction."""
 
 from __future__ import annotations
 
 import logging
-from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -145,14 +144,15 @@ def _as_written(w: WriteCtx) -> dict[str, Any] | None:
 # --------------------------------------------------------------------------------- lines
 
 
-async def _locked(w: WriteCtx, invoice_id: int) -> dict[str, Any]:
+async def locked_invoice(w: WriteCtx, invoice_id: int) -> dict[str, Any]:
+    """The invoice ``invoice_id`` refers to (checked already), locked for the transaction."""
     inv = await service.lock_invoice(w.conn, invoice_id)
     assert inv is not None, "references were checked"
     return inv
 
 
 async def _editable_invoice(w: WriteCtx, invoice_id: int) -> dict[str, Any]:
-    inv = await _locked(w, invoice_id)
+    inv = await locked_invoice(w, invoice_id)
     if inv["void"]:
         raise Refused("Lines of a void invoice cannot be changed.")
     if inv["paid"]:
@@ -222,78 +222,6 @@ async def after_line_delete(w: WriteCtx) -> None:
         f"{w.existing['description']}: {service.money(w.existing['sub_total'], inv)} net.",
         a,
     )
-
-
-# ------------------------------------------------------------------------ ledger entries
-
-
-async def prepare_ledger(w: WriteCtx) -> None:
-    v = w.values
-    if v.get("transaction_date") is None:
-        v["transaction_date"] = w.ctx.now
-    invoice_id = v.get("coworker_invoice_id")
-    if invoice_id is not None:
-        inv = await _locked(w, invoice_id)
-        if inv["business_id"] != v["business_id"] or inv["coworker_id"] != v["coworker_id"]:
-            raise ValidationError.one(
-                "CoworkerInvoiceId", "belongs to another business or customer", invoice_id
-            )
-        if inv["void"] and (w.existing is None or w.existing["coworker_invoice_id"] != invoice_id):
-            raise Refused("A void invoice cannot take payments.")
-        w.notes["invoice"] = inv
-    old = w.existing["coworker_invoice_id"] if w.existing is not None else None
-    if old is not None and old != invoice_id:
-        w.notes["previous"] = await _locked(w, old)
-
-
-async def after_ledger_write(w: WriteCtx) -> None:
-    a = actor(w)
-    credit = w.values.get("credit")
-    for key in ("invoice", "previous"):
-        inv = w.notes.get(key)
-        if inv is None:
-            continue
-        if key == "invoice" and w.op == "create" and credit:
-            # Told before recomputing, so "Payment received" precedes "Invoice paid".
-            name = "Payment received" if credit > 0 else "Payment reversed"
-            so_far = (inv.get("paid_amount") or Decimal(0)) + credit
-            await history.record(
-                w.conn,
-                inv["id"],
-                name,
-                f"{service.money(abs(credit), inv)}; paid so far {service.money(so_far, inv)}.",
-                a,
-            )
-            await service.recompute(w.conn, inv, a)
-            continue
-        await _settle(w, inv, "Payment changed", only_if_changed=True)
-
-
-async def before_ledger_delete(w: WriteCtx) -> None:
-    assert w.existing is not None
-    invoice_id = w.existing["coworker_invoice_id"]
-    if invoice_id is not None:
-        w.notes["invoice"] = await _locked(w, invoice_id)
-
-
-async def after_ledger_delete(w: WriteCtx) -> None:
-    inv = w.notes.get("invoice")
-    if inv is None:
-        return
-    await _settle(w, inv, "Payment removed")
-
-
-async def _settle(
-    w: WriteCtx, inv: dict[str, Any], name: str, only_if_changed: bool = False
-) -> None:
-    """Recompute a locked invoice after a ledger change; tell the new amount paid so far
-    (``only_if_changed``: only if it moved), then any change of the paid state."""
-    a, before, was_paid = actor(w), inv.get("paid_amount"), bool(inv["paid"])
-    await service.recompute(w.conn, inv, a, announce=False)
-    if not only_if_changed or inv.get("paid_amount") != before:
-        paid = f"Paid so far {service.money(inv['paid_amount'], inv)}."
-        await history.record(w.conn, inv["id"], name, paid, a)
-    await service.announce_paid_state(w.conn, inv, was_paid, a)
 
 
 # ------------------------------------------------------------------------------- history

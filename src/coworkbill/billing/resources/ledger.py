@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coworkbill.billing import rules
+from coworkbill.billing import ledger_rules
 from coworkbill.billing.tables import (
     coworker_invoices,
     coworker_ledger_entries,
@@ -53,10 +53,10 @@ ledger = Resource(
     timezone=e_biz.c.simple_time_zone_id,
     label="Description",
     hooks=Hooks(
-        prepare=rules.prepare_ledger,
-        after_write=rules.after_ledger_write,
-        before_delete=rules.before_ledger_delete,
-        after_delete=rules.after_ledger_delete,
+        prepare=ledger_rules.prepare_ledger,
+        after_write=ledger_rules.after_ledger_write,
+        before_delete=ledger_rules.before_ledger_delete,
+        after_delete=ledger_rules.after_ledger_delete,
     ),
     description="A customer ledger entry; credits linked to an invoice are its payments.",
 )
