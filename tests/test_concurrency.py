@@ -252,3 +252,29 @@ def test_concurrent_commands_on_one_invoice_run_once(
         assert all(r.status_code == 200 for r in responses), [r.text for r in responses]
         assert sum(r.json()["WasSuccessful"] is True for r in responses) == 1, key
         assert history_names(api, inv).count(told) == 1, key
+
+
+def test_line_puts_racing_a_refund_take_locks_in_one_order(
+    server: str, bearer: dict[str, str], api: Api
+) -> None:
+    """A refund locks the invoice, then writes its lines; a line PUT must lock the invoice
+    before its line too (``Resource.lock_on_update`` is off for lines), or the two wait on
+    each other until PostgreSQL aborts one (a deadlock, answered 500). Every request here is
+    answered: the refund once, each PUT either applied before it or refused after it."""
+    biz = api.business()
+    cw = api.coworker(biz)
+    for _ in range(3):
+        inv = api.invoice(biz, cw)
+        for amount in (D(10), D(20), D(30), D(40)):
+            add_line(api, inv, amount)
+        lines = exact(api.get(LINES, {"CoworkerInvoiceLine_CoworkerInvoice": inv}))["Records"]
+        pay = {"Key": "PAY_COWORKER_INVOICE_MANUAL", "Ids": [inv]}
+        assert exact(api.post(f"{INV}/runcommand", pay))["WasSuccessful"] is True
+        refund = ("POST", f"{INV}/runcommand", {"Key": "COWORKER_INVOICE_REFUND", "Ids": [inv]})
+        puts = [("PUT", LINES, {**ln, "Description": f"edited {n}"}) for n, ln in enumerate(lines)]
+        responses = asyncio.run(fire(server, bearer, [*puts * 3, refund]))
+        assert all(r.status_code in (200, 400) for r in responses), [
+            (r.status_code, r.text) for r in responses if r.status_code not in (200, 400)
+        ]
+        assert responses[-1].json()["WasSuccessful"] is True
+        assert history_names(api, inv).count("Invoice refunded") == 1

@@ -4,7 +4,8 @@ Guarantees: every problem in a body is reported at once in the 400 envelope; rea
 unknown properties are ignored; a PUT clears every writable optional property it omits and
 rejects a missing required one; a reference to a record that does not exist, or that the caller
 may not see, is ``is not a valid value``; hooks run inside the same transaction as the write, so
-a failure anywhere leaves nothing behind; an update locks the record before it checks anything.
+a failure anywhere leaves nothing behind; an update of a resource declared ``lock_on_update``
+locks the record before it checks anything.
 """
 
 from __future__ import annotations
@@ -257,9 +258,9 @@ async def _update(ctx: Ctx, res: Resource, body: Any) -> int:
         raise ValidationError(problems)
     locals_ = values.pop(LOCALS)
     async with ctx.db.transaction() as conn:
-        # Locked from the start: the checks below and the hooks' decisions are made on the row
-        # the write replaces, not on one a concurrent write is replacing at the same time.
-        existing = await load_current(ctx, conn, res, ident, lock=True)
+        # Locked from the start where the declaration allows (``Resource.lock_on_update``): the
+        # checks and the hooks then decide on the row the write replaces.
+        existing = await load_current(ctx, conn, res, ident, lock=res.lock_on_update)
         w = WriteCtx(ctx, conn, res, "update", values, existing, ident)
         await check_references(w)
         if res.hooks.prepare is not None:

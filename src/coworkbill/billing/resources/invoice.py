@@ -184,5 +184,6 @@ invoice = Resource(
     commands=INVOICE_COMMANDS,
     hooks=Hooks(prepare=rules.prepare_invoice, after_write=rules.after_invoice_write),
     locked_extras=service.invoice_context(cur, biz),
+    lock_on_update=True,  # an invoice is the first lock its writes and commands take
     description="A customer invoice (or credit note).",
 )
