@@ -129,16 +129,16 @@ async def after_invoice_write(w: WriteCtx) -> None:
 
 
 def _as_written(w: WriteCtx) -> dict[str, Any] | None:
-    """The invoice an update just wrote, without reading it back: the row the engine loaded
-    and locked (with the currency and business facts of ``service.invoice_context``), overlaid
-    with every column the update wrote. Those facts hold while the currency and business stay;
-    otherwise (or on create) ``None``, and the invoice is read again."""
-    old = w.existing
-    if w.op != "update" or old is None or "places" not in old:
+    """The invoice an update just wrote (``WriteCtx.written``), with the currency and business
+    facts of ``service.invoice_context`` it was locked with: those hold while the currency and
+    business stay. Otherwise (or on create) ``None``, and the invoice is read again."""
+    row = w.written()
+    if row is None or "places" not in row:
         return None
-    if any(w.values.get(k) != old[k] for k in ("currency_id", "business_id")):
+    assert w.existing is not None
+    if any(row[k] != w.existing[k] for k in ("currency_id", "business_id")):
         return None
-    return {**old, **w.values}
+    return row
 
 
 # --------------------------------------------------------------------------------- lines

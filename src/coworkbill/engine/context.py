@@ -63,3 +63,11 @@ class WriteCtx:
     existing: dict[str, Any] | None
     id: int | None = None
     notes: dict[str, Any] = field(default_factory=dict)
+
+    def written(self) -> dict[str, Any] | None:
+        """After an update: the row as it now stands, without reading it back (the row loaded
+        before the change, with any locked extras, overlaid with every column written); on a
+        create or delete, ``None``."""
+        if self.op != "update" or self.existing is None:
+            return None
+        return {**self.existing, **self.values}

@@ -66,9 +66,9 @@ class Resource:
     # what the command's rules compute with, so they need not read the row again.
     locked_extras: tuple[Any, ...] = ()
     # An update locks the record as it loads it (with ``locked_extras``), before any check or
-    # hook. Only for a record whose hooks lock nothing else first: a line's hooks lock its
-    # invoice, and commands lock the invoice and then its lines or entries, so locking the
-    # line first would take the two locks in the opposite order (a deadlock).
+    # hook. Only for a record whose hooks lock nothing else first: where a child's hooks lock
+    # its parent and commands lock the parent and then its children, locking the child first
+    # would take the two locks in the opposite order (a deadlock).
     lock_on_update: bool = False
     large: bool = False  # expected to hold millions of rows: CreatedOn/UpdatedOn are indexed
     # Columns of ``table`` whose rows per value the database counts (db/counts.py); a list

@@ -265,11 +265,10 @@ async def _update(ctx: Ctx, res: Resource, body: Any) -> int:
         await check_references(w)
         if res.hooks.prepare is not None:
             await res.hooks.prepare(w)
-        row = {**w.values, "updated_on": ctx.now, "updated_by": ctx.principal.email}
-        w.values.update(updated_on=row["updated_on"], updated_by=row["updated_by"])
-        # Deferred: it travels with whatever the hooks write last (a history entry), or runs
-        # before anything they read, so a hook that reads the record sees it written.
-        conn.defer(update_stmt(res.table, row), row_params(row, ident))
+        w.values.update(updated_on=ctx.now, updated_by=ctx.principal.email)
+        # Deferred: it travels with whatever the hooks write last (a log entry), or runs before
+        # anything they read, so a hook that reads the record sees it written.
+        conn.defer(update_stmt(res.table, w.values), row_params(w.values, ident))
         await apply_locals(w, locals_)
         if res.hooks.after_write is not None:
             await res.hooks.after_write(w)

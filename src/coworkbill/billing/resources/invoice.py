@@ -6,9 +6,7 @@ from __future__ import annotations
 from coworkbill.billing import rules, service
 from coworkbill.billing.commands import COMMANDS as INVOICE_COMMANDS
 from coworkbill.billing.enums import PAYMENT_PROVIDER_NAMES, STORECOVE_STATUS
-from coworkbill.billing.tables import (
-    coworker_invoices,
-)
+from coworkbill.billing.tables import coworker_invoices
 from coworkbill.directory.tables import businesses, countries, coworkers, currencies
 from coworkbill.engine.declare import den, local, own, ro
 from coworkbill.engine.fields import Kind, Match
