@@ -123,6 +123,7 @@ def prepare(url: str, invoices: int, log: Log, fresh: bool = False) -> None:
 # those rows splits its pages where they sit; vacuum empties the pages but keeps them, and the
 # deep page's index walk then reads ~7,000 pages instead of ~250.
 MIN_LEAF_DENSITY = 60.0
+REBUILT_TABLES = (I.name, L.name, H.name)
 
 
 def settle(url: str, log: Log) -> None:
@@ -151,9 +152,6 @@ def settle(url: str, log: Log) -> None:
                 continue
             log(f"index {name}: leaf pages {row[0]:.0f}% full, rebuilt")
             con.execute(f'REINDEX INDEX "{name}"')
-
-
-REBUILT_TABLES = (I.name, L.name, H.name)
 
 
 @dataclass
