@@ -44,6 +44,18 @@ def stored(url: str, business: int) -> tuple[int, int, int]:
     return int(deltas[0]), int(deltas[1]), int(real)
 
 
+def changes(url: str, business: int) -> int:
+    """The business's invoices' version (``counts.version``) as a reader sees it now."""
+    engine = sync_engine(url)
+    try:
+        with engine.connect() as con:
+            return int(
+                con.execute(sa.select(counts.version(I.c.business_id, business))).scalar_one()
+            )
+    finally:
+        engine.dispose()
+
+
 def test_a_business_list_counts_from_the_kept_counts(api: Api, database_url: str) -> None:
     biz, other = api.business(), api.business()
     cw = api.coworker(biz)
@@ -87,8 +99,8 @@ def test_folding_while_others_write_keeps_every_count(api: Api, database_url: st
 
             async def write(n: int) -> None:
                 async with db.transaction() as con:
-                    await con.execute(counts._PUT, {**delta, "n": n})
-                    await con.execute(counts._PUT, {**delta, "n": -n})
+                    await con.execute(counts._PUT, {**delta, "n": n, "changes": n})
+                    await con.execute(counts._PUT, {**delta, "n": -n, "changes": n})
 
             jobs = [counts.compact(db, I.c.business_id, biz) for _ in range(4)]
             jobs += [write(n) for n in range(1, 9)]
@@ -100,6 +112,8 @@ def test_folding_while_others_write_keeps_every_count(api: Api, database_url: st
     asyncio.run(race())
     assert stored(database_url, biz) == (5, 1, 5)
     assert total_items(api, biz) == 5
+    # The changes folded with the counts: 5 inserts, then 2 x (1 + ... + 8) from the writers.
+    assert changes(database_url, biz) == 5 + 2 * sum(range(1, 9))
 
 
 def test_every_counted_column_is_kept_by_a_trigger(api: Api, database_url: str) -> None:

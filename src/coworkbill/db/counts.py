@@ -29,6 +29,9 @@ row_counts = sa.Table(
     sa.Column("column_name", sa.String(64), nullable=False),
     sa.Column("value", sa.Integer, nullable=False),
     sa.Column("n", sa.BigInteger, nullable=False),
+    # How many rows this delta changed (migration 0008): never negative, so a value's sum of
+    # changes only grows (see ``version``).
+    sa.Column("changes", sa.BigInteger, nullable=False, server_default="0"),
     sa.Index("ix_row_counts_key", "table_name", "column_name", "value"),
 )
 
@@ -42,13 +45,14 @@ _SUM = cached(
     sa.select(sa.func.coalesce(sa.func.sum(C.n), 0), sa.func.count()).where(*_KEY),
     "row-counts-sum",
 )
-_TAKE = cached(sa.delete(row_counts).where(*_KEY).returning(C.n), "row-counts-take")
+_TAKE = cached(sa.delete(row_counts).where(*_KEY).returning(C.n, C.changes), "row-counts-take")
 _PUT = cached(
     sa.insert(row_counts).values(
         table_name=sa.bindparam("t", type_=sa.String),
         column_name=sa.bindparam("c", type_=sa.String),
         value=sa.bindparam("v", type_=sa.Integer),
         n=sa.bindparam("n", type_=sa.BigInteger),
+        changes=sa.bindparam("changes", type_=sa.BigInteger),
     ),
     "row-counts-put",
 )
@@ -77,4 +81,17 @@ async def compact(db: Database, column: Any, value: int) -> None:
     async with db.transaction() as con:
         taken = await con.fetch(_TAKE, key)
         if taken:
-            await con.execute(_PUT, {**key, "n": sum(int(r[0]) for r in taken)})
+            n, changes = sum(int(r[0]) for r in taken), sum(int(r[1]) for r in taken)
+            await con.execute(_PUT, {**key, "n": n, "changes": changes})
+
+
+def version(column: Any, value: Any) -> Any:
+    """The number of changes ever made to the rows where ``column = value`` (inserts, deletes,
+    moves between values, and changes of the columns the triggers watch): a scalar subquery,
+    to be read in the same statement (one snapshot) as the rows it vouches for.
+
+    Sound as a version: every committed change adds at least 1 and a fold keeps the sum, and
+    a later snapshot sees everything an earlier one saw; so two snapshots that see the same
+    sum see the same set of changes, hence the same rows in the same order."""
+    key = (C.table_name == column.table.name, C.column_name == column.name, C.value == value)
+    return sa.select(sa.func.coalesce(sa.func.sum(C.changes), 0)).where(*key).scalar_subquery()

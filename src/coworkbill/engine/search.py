@@ -3,9 +3,10 @@
 Guarantees: a page is its page of ids (with just the joins its filters need, so deep pages do
 not materialise what they skip) and the full rows of those ids; its total comes with the ids
 for few matches, else from a count before them (kept counts where the only filter is a counted
-column); every count is exact; records the caller's businesses do not cover are never returned;
-the order is total (ties break on Id ascending); list records carry every field of the get-one
-record. A search statement is built once per filter shape and run with each request's values.
+column, whose deep pages start from checkpoints: engine/checkpoints.py); every count is exact;
+records the caller's businesses do not cover are never returned; the order is total (ties break
+on Id ascending); list records carry every field of the get-one record. A search statement is
+built once per filter shape and run with each request's values.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sqlalchemy as sa
 
 from coworkbill.db import counts
 from coworkbill.db.database import Executor, Reused
-from coworkbill.engine import envelopes
+from coworkbill.engine import checkpoints, envelopes
 from coworkbill.engine.context import Ctx, Principal
 from coworkbill.engine.filters import ListQuery
 from coworkbill.engine.query import rows_by_id, scope_clause
@@ -139,6 +140,10 @@ class Search:
             .offset(self._bound("off"))
         )
 
+    def ordered(self, key: Any, ident: Any) -> list[Any]:
+        """ORDER BY terms of this search's order over ``key`` (ties on ``ident``)."""
+        return _order(key, ident, self.q, self.by_id)
+
     def _bound(self, name: str) -> Any:
         # Named, so a reused statement takes this search's page from ``limits``.
         return sa.bindparam(name, self.limits[name], type_=sa.BigInteger)
@@ -172,7 +177,10 @@ async def list_page(ctx: Ctx, res: Resource, q: ListQuery) -> Record:
         _large_shapes.add(shape)
     records: list[Record] = []
     if total > (q.page - 1) * q.size:
-        ids = [r[0] for r in await ctx.db.fetch(search.statement("page"), search.limits)]
+        if checkpoints.applies(search, ctx.principal):
+            ids = await checkpoints.page_ids(ctx.db, search)
+        else:
+            ids = [r[0] for r in await ctx.db.fetch(search.statement("page"), search.limits)]
         records = await _records(ctx.db, res, ids)
     return _envelope(search.q, records, total)
 

@@ -175,6 +175,7 @@ invoice = Resource(
     default_order="InvoiceNumber",
     large=True,
     counted=(c.business_id,),  # migration 0005 keeps these counts
+    counted_orders=(c.invoice_number,),  # migration 0008 records its changes
     business=c.business_id,
     timezone=biz.c.simple_time_zone_id,
     label="InvoiceNumber",

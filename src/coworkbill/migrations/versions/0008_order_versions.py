@@ -1,0 +1,117 @@
+"""Count *changes* beside the counts, so deep pages can start from remembered positions.
+
+``row_counts`` gains ``changes``: every delta row the triggers write also says how many rows
+changed (its ``n`` can be 0, or cancel another's: inserting and deleting an invoice sums to 0
+but to 2 changes). The changes of one counted value only ever grow, and a fold keeps their sum,
+so two reads that see the same sum see the same rows in the same order
+(``engine/checkpoints.py``). Changing an invoice's number changes its place in the default
+order, so that is counted too (a row trigger on ``invoice_number``, n = 0).
+
+Revision ID: 0008
+Revises: 0007
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+TABLE, COLUMN, ORDER = "coworker_invoices", "business_id", "invoice_number"
+FUNCTION = "row_counts_coworker_invoices_business_id"
+ORDER_FUNCTION = "row_counts_coworker_invoices_order"
+NAME = f"row_counts_{TABLE}_{COLUMN}"
+ORDER_TRIGGER = f"row_counts_{TABLE}_{ORDER}"
+INSERT = "INSERT INTO row_counts (table_name, column_name, value, n, changes)"
+
+
+def _pg_function(with_changes: bool) -> str:
+    cols = "table_name, column_name, value, n" + (", changes" if with_changes else "")
+
+    def delta(rows: str, sign: str) -> str:
+        extra = ", count(*)" if with_changes else ""
+        return (
+            f"INSERT INTO row_counts ({cols}) SELECT '{TABLE}', '{COLUMN}', {COLUMN}, "
+            f"{sign}count(*){extra} FROM {rows} GROUP BY {COLUMN};"
+        )
+
+    one = ", 1" if with_changes else ""
+    return f"""CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    {delta("new_rows", "")}
+  ELSIF TG_OP = 'DELETE' THEN
+    {delta("old_rows", "-")}
+  ELSE
+    INSERT INTO row_counts ({cols}) VALUES
+      ('{TABLE}', '{COLUMN}', OLD.{COLUMN}, -1{one}), ('{TABLE}', '{COLUMN}', NEW.{COLUMN}, 1{one});
+  END IF;
+  RETURN NULL;
+END $$"""
+
+
+def _sqlite_triggers(with_changes: bool) -> list[str]:
+    cols = "table_name, column_name, value, n" + (", changes" if with_changes else "")
+
+    def delta(row: str, sign: str) -> str:
+        one = ", 1" if with_changes else ""
+        return (
+            f"INSERT INTO row_counts ({cols}) "
+            f"VALUES ('{TABLE}', '{COLUMN}', {row}.{COLUMN}, {sign}1{one});"
+        )
+
+    return [
+        f"CREATE TRIGGER {NAME}_insert AFTER INSERT ON {TABLE} BEGIN {delta('NEW', '')} END",
+        f"CREATE TRIGGER {NAME}_delete AFTER DELETE ON {TABLE} BEGIN {delta('OLD', '-')} END",
+        f"CREATE TRIGGER {NAME}_update AFTER UPDATE OF {COLUMN} ON {TABLE} "
+        f"WHEN OLD.{COLUMN} IS NOT NEW.{COLUMN} "
+        f"BEGIN {delta('OLD', '-')} {delta('NEW', '')} END",
+    ]
+
+
+def upgrade() -> None:
+    op.add_column(
+        "row_counts", sa.Column("changes", sa.BigInteger, nullable=False, server_default="0")
+    )
+    order_delta = f"{INSERT} VALUES ('{TABLE}', '{COLUMN}', NEW.{COLUMN}, 0, 1);"
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(_pg_function(with_changes=True))
+        op.execute(
+            f"""CREATE FUNCTION {ORDER_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  {order_delta}
+  RETURN NULL;
+END $$"""
+        )
+        op.execute(
+            f"CREATE TRIGGER {ORDER_TRIGGER} AFTER UPDATE OF {ORDER} ON {TABLE} FOR EACH ROW "
+            f"WHEN (OLD.{ORDER} IS DISTINCT FROM NEW.{ORDER}) EXECUTE FUNCTION {ORDER_FUNCTION}()"
+        )
+        return
+    for kind in ("insert", "delete", "update"):
+        op.execute(f"DROP TRIGGER {NAME}_{kind}")
+    for sql in _sqlite_triggers(with_changes=True):
+        op.execute(sql)
+    op.execute(
+        f"CREATE TRIGGER {ORDER_TRIGGER} AFTER UPDATE OF {ORDER} ON {TABLE} "
+        f"WHEN OLD.{ORDER} IS NOT NEW.{ORDER} BEGIN {order_delta} END"
+    )
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP TRIGGER {ORDER_TRIGGER} ON {TABLE}")
+        op.execute(f"DROP FUNCTION {ORDER_FUNCTION}()")
+        op.execute(_pg_function(with_changes=False))
+    else:
+        op.execute(f"DROP TRIGGER {ORDER_TRIGGER}")
+        for kind in ("insert", "delete", "update"):
+            op.execute(f"DROP TRIGGER {NAME}_{kind}")
+        for sql in _sqlite_triggers(with_changes=False):
+            op.execute(sql)
+    with op.batch_alter_table("row_counts") as batch:
+        batch.drop_column("changes")
