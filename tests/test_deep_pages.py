@@ -14,11 +14,13 @@ import sqlalchemy as sa
 from starlette.testclient import TestClient
 
 from coworkbill.billing.tables import coworker_invoices as I
+from coworkbill.db import counts
 from coworkbill.db.migrate import sync_engine
 from coworkbill.engine import checkpoints, search
 from tests.support import Api, add_user, exact, unique
 
 INV = "/api/billing/coworkerinvoices"
+R = counts.row_counts.c
 SIZE = 2
 # (orderBy, dir): the default order, Id both ways, and one that never uses checkpoints
 # (descending by a nullable column: NULLs come last, out of reach of a range from a key).
@@ -109,3 +111,23 @@ def test_a_user_of_some_businesses_pages_the_same(
     # Another business's list is empty to this user, checkpoints or not.
     api.invoice(other, api.coworker(other))
     assert listed(mine, other, (None, None), page=3, size=SIZE)["Records"] == []
+
+
+def test_a_deep_page_folds_the_counts_it_reads(api: Api, database_url: str) -> None:
+    """The page statement reads the kept count itself (db/counts.tally), so it folds a
+    business's delta rows as ``exact_count`` would, once there are more than COMPACT_AT."""
+    biz = api.business()
+    cw = api.coworker(biz)
+    for i in range(counts.COMPACT_AT + 3):
+        api.invoice(biz, cw, InvoiceNumber=f"F-{i:03}")
+    got = listed(api, biz, (None, None), page=3, size=SIZE)
+    assert got["TotalItems"] == counts.COMPACT_AT + 3
+    assert [key for key in checkpoints._kept if key[2] == biz], "not served from checkpoints"
+    key = (R.table_name == "coworker_invoices", R.column_name == "business_id", R.value == biz)
+    engine = sync_engine(database_url)
+    try:
+        with engine.connect() as con:
+            assert con.execute(sa.select(sa.func.count()).where(*key)).scalar_one() == 1
+    finally:
+        engine.dispose()
+    assert listed(api, biz, (None, None), page=3, size=SIZE)["TotalItems"] == counts.COMPACT_AT + 3

@@ -45,12 +45,14 @@ def stored(url: str, business: int) -> tuple[int, int, int]:
 
 
 def changes(url: str, business: int) -> int:
-    """The business's invoices' version (``counts.version``) as a reader sees it now."""
+    """The business's invoices' version (``counts.tally``) as a reader sees it now."""
     engine = sync_engine(url)
     try:
         with engine.connect() as con:
             return int(
-                con.execute(sa.select(counts.version(I.c.business_id, business))).scalar_one()
+                con.execute(
+                    sa.select(counts.tally(I.c.business_id, business).c.version)
+                ).scalar_one()
             )
     finally:
         engine.dispose()

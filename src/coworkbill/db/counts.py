@@ -85,13 +85,23 @@ async def compact(db: Database, column: Any, value: int) -> None:
             await con.execute(_PUT, {**key, "n": n, "changes": changes})
 
 
-def version(column: Any, value: Any) -> Any:
-    """The number of changes ever made to the rows where ``column = value`` (inserts, deletes,
-    moves between values, and changes of the columns the triggers watch): a scalar subquery,
-    to be read in the same statement (one snapshot) as the rows it vouches for.
+def tally(column: Any, value: Any) -> Any:
+    """One row of the counts where ``column = value``, to be read in the same statement (one
+    snapshot) as the rows it vouches for: ``total`` (what ``exact_count`` gives), ``deltas``
+    (how many delta rows hold it: fold past COMPACT_AT) and ``version``, the number of changes
+    ever made to those rows (inserts, deletes, moves between values, and changes of the
+    columns the triggers watch).
 
-    Sound as a version: every committed change adds at least 1 and a fold keeps the sum, and
-    a later snapshot sees everything an earlier one saw; so two snapshots that see the same
-    sum see the same set of changes, hence the same rows in the same order."""
+    ``version`` is sound as a version: every committed change adds at least 1 and a fold keeps
+    the sum, and a later snapshot sees everything an earlier one saw; so two snapshots that
+    see the same sum see the same set of changes, hence the same rows in the same order."""
     key = (C.table_name == column.table.name, C.column_name == column.name, C.value == value)
-    return sa.select(sa.func.coalesce(sa.func.sum(C.changes), 0)).where(*key).scalar_subquery()
+    return (
+        sa.select(
+            sa.func.coalesce(sa.func.sum(C.changes), 0).label("version"),
+            sa.func.coalesce(sa.func.sum(C.n), 0).label("total"),
+            sa.func.count().label("deltas"),
+        )
+        .where(*key)
+        .subquery("tally")
+    )

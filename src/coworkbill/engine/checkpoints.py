@@ -7,17 +7,17 @@ checkpoint starts from it (an index range from that key) and walks only the dist
 the two; the same page again walks nothing.
 
 A checkpoint holds only while that list's rows and their order are unchanged. The statement
-that reads a page also reads the list's version (``db.counts.version``: how many changes were
-ever made to those rows, in the same snapshot as the page), and a page read from a checkpoint
-is used only if that is the version the checkpoint was taken at; otherwise the page is walked
-again (and leaves a checkpoint of the new version). Which lists qualify (``applies``): filtered
-by just one counted column (``ListQuery.counted``, the version's key), ordered by Id or by a
-column whose changes the count triggers record (``Resource.counted_orders``), and not so near
-the top that walking costs less.
+that reads a page also reads the list's kept count and version (``db.counts.tally``; the
+version is how many changes were ever made to those rows), in the same snapshot as the page,
+and a page read from a checkpoint is used only if that is the version the checkpoint was taken
+at; otherwise the page is walked again (and leaves a checkpoint of the new version). Which
+lists qualify (``applies``): filtered by just one counted column (``ListQuery.counted``, the
+version's key), ordered by Id or by a column whose changes the count triggers record
+(``Resource.counted_orders``), and not so near the top that walking costs less.
 
-Guarantees: a page is exactly the page the walk gives in the same snapshot; checkpoints live
-in the worker process (a few per list, a bounded number of lists), so a restart only costs
-one walk per list.
+Guarantees: a page is exactly the page the walk gives in the same snapshot, and its total is
+that snapshot's count (one statement reads both); checkpoints live in the worker process (a
+few per list, a bounded number of lists), so a restart only costs one walk per list.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from coworkbill.db import counts
-from coworkbill.db.database import Executor, Row, statement
+from coworkbill.db.database import Database, Row, statement
 from coworkbill.engine.context import Principal
 
 if TYPE_CHECKING:
@@ -67,9 +67,9 @@ def applies(search: Search, who: Principal) -> bool:
     return q.direction > 0 or not q.order_nullable
 
 
-async def page_ids(ex: Executor, search: Search) -> list[int]:
-    """The Ids of the search's page, from the nearest checkpoint at or before it when one of
-    the current version is kept, else by walking."""
+async def page_ids(ex: Database, search: Search) -> tuple[int, list[int]]:
+    """The search's total and the Ids of its page, from the nearest checkpoint at or before it
+    when one of the current version is kept, else by walking."""
     q = search.q
     assert q.counted is not None
     value, offset = q.counted[1], (q.page - 1) * q.size
@@ -85,17 +85,23 @@ async def page_ids(ex: Executor, search: Search) -> list[int]:
                 _statement(search, True), {**params, "k0": k0, "i0": i0, "off": offset - start}
             )
             if int(rows[0][0]) == kept.version:
-                return _ids(list_key, offset, rows)
+                return await _page(ex, search, list_key, offset, rows)
     rows = await ex.fetch(_statement(search, False), {**params, "off": offset})
-    return _ids(list_key, offset, rows)
+    return await _page(ex, search, list_key, offset, rows)
 
 
-def _ids(list_key: tuple[Any, ...], offset: int, rows: list[Row]) -> list[int]:
-    """The page's Ids from rows of (version, Id, key), remembering where the page starts."""
-    version, first = int(rows[0][0]), rows[0]
-    if first[1] is not None and first[2] is not None:  # no checkpoint at a NULL key
-        _remember(list_key, version, offset, (first[2], first[1]))
-    return [r[1] for r in rows if r[1] is not None]
+async def _page(
+    ex: Database, search: Search, list_key: tuple[Any, ...], offset: int, rows: list[Row]
+) -> tuple[int, list[int]]:
+    """Total and Ids from rows of (version, total, delta rows, Id, key), remembering where the
+    page starts."""
+    first = rows[0]
+    if first[3] is not None and first[4] is not None:  # no checkpoint at a NULL key
+        _remember(list_key, int(first[0]), offset, (first[4], first[3]))
+    if first[2] > counts.COMPACT_AT:
+        assert search.q.counted is not None
+        await counts.compact(ex, *search.q.counted)
+    return int(first[1]), [r[3] for r in rows if r[3] is not None]
 
 
 def _remember(list_key: tuple[Any, ...], version: int, offset: int, key: tuple[Any, int]) -> None:
@@ -112,9 +118,9 @@ def _remember(list_key: tuple[Any, ...], version: int, offset: int, key: tuple[A
 
 
 def _statement(search: Search, from_checkpoint: bool) -> Any:
-    """Rows of (version, Id, order key) in page order; one row of (version, NULL, NULL) for
-    an empty page. Binds: ``cv`` (the counted value), ``lim``, ``off``, and from a checkpoint
-    ``k0`` and ``i0`` (the key and Id of the row where it stands)."""
+    """Rows of (version, total, delta rows, Id, order key) in page order; one row ending in
+    (NULL, NULL) for an empty page. Binds: ``cv`` (the counted value), ``lim``, ``off``, and
+    from a checkpoint ``k0`` and ``i0`` (the key and Id of the row where it stands)."""
     res, q = search.res, search.q
     assert q.counted is not None
     column = q.counted[0]
@@ -141,10 +147,10 @@ def _statement(search: Search, from_checkpoint: bool) -> Any:
             .offset(sa.bindparam("off", type_=sa.BigInteger))
             .subquery("page")
         )
-        one = sa.select(sa.literal(1).label("one")).subquery("one")
+        kept = counts.tally(column, value)
         return (
-            sa.select(counts.version(column, value).label("v"), page.c.id, page.c.k)
-            .select_from(one.outerjoin(page, sa.true()))
+            sa.select(kept.c.version, kept.c.total, kept.c.deltas, page.c.id, page.c.k)
+            .select_from(kept.outerjoin(page, sa.true()))
             .order_by(*search.ordered(page.c.k, page.c.id))
         )
 

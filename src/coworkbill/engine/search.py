@@ -165,6 +165,9 @@ async def list_page(ctx: Ctx, res: Resource, q: ListQuery) -> Record:
         found = await _small_page(ctx.db, search)
         if found is not None:
             return found
+    if checkpoints.applies(search, ctx.principal):  # total and page in one statement
+        total, ids = await checkpoints.page_ids(ctx.db, search)
+        return _envelope(q, await _records(ctx.db, res, ids), total)
     total = await _count(ctx, search)
     if q.where:
         if total <= SMALL_RESULT:
@@ -177,10 +180,7 @@ async def list_page(ctx: Ctx, res: Resource, q: ListQuery) -> Record:
         _large_shapes.add(shape)
     records: list[Record] = []
     if total > (q.page - 1) * q.size:
-        if checkpoints.applies(search, ctx.principal):
-            ids = await checkpoints.page_ids(ctx.db, search)
-        else:
-            ids = [r[0] for r in await ctx.db.fetch(search.statement("page"), search.limits)]
+        ids = [r[0] for r in await ctx.db.fetch(search.statement("page"), search.limits)]
         records = await _records(ctx.db, res, ids)
     return _envelope(search.q, records, total)
 
