@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from coworkbill.db.migrate import sync_engine
+from coworkbill.db.migrate import alembic_config, sync_engine, upgrade
 from coworkbill.db.tables import metadata
+from tests.support import fresh_database
 
 AUTOVACUUMED = (
     "coworker_invoices",
@@ -49,3 +54,34 @@ def test_migrated_schema_matches_the_declared_tables(database_url: str) -> None:
     assert diff == []
     if dialect == "postgresql":  # migration 0007: the large tables are vacuumed after 1%
         assert options == dict.fromkeys(AUTOVACUUMED, WANTED)
+
+
+def test_the_newest_migrations_step_down_and_up_again(tmp_path: Path) -> None:
+    """Downgrading the newest migrations (0008's counted changes, 0007's table options) and
+    upgrading again ends at the same row_counts table and the same count triggers, to the
+    letter of their definitions (and of their functions, on PostgreSQL)."""
+    with fresh_database(tmp_path, "cbdown") as url:
+        upgrade(url)
+        head = _counting(url)
+        command.downgrade(alembic_config(url), "0006")
+        down = _counting(url)
+        assert "changes" not in down[0] and down != head
+        command.upgrade(alembic_config(url), "head")
+        assert _counting(url) == head
+
+
+def _counting(url: str) -> tuple[list[str], list[str]]:
+    """row_counts' columns, and the definitions of the triggers (and trigger functions)."""
+    engine = sync_engine(url)
+    try:
+        with engine.connect() as con:
+            columns = [c["name"] for c in sa.inspect(con).get_columns("row_counts")]
+            sql = (
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger'"
+                if con.dialect.name == "sqlite"
+                else "SELECT pg_get_triggerdef(t.oid) || p.prosrc FROM pg_trigger t"
+                " JOIN pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal"
+            )
+            return columns, sorted(r[0] for r in con.execute(sa.text(sql)))
+    finally:
+        engine.dispose()

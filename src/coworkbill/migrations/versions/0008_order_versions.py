@@ -107,11 +107,13 @@ def downgrade() -> None:
         op.execute(f"DROP TRIGGER {ORDER_TRIGGER} ON {TABLE}")
         op.execute(f"DROP FUNCTION {ORDER_FUNCTION}()")
         op.execute(_pg_function(with_changes=False))
-    else:
-        op.execute(f"DROP TRIGGER {ORDER_TRIGGER}")
-        for kind in ("insert", "delete", "update"):
-            op.execute(f"DROP TRIGGER {NAME}_{kind}")
-        for sql in _sqlite_triggers(with_changes=False):
-            op.execute(sql)
-    with op.batch_alter_table("row_counts") as batch:
-        batch.drop_column("changes")
+        op.drop_column("row_counts", "changes")
+        return
+    # SQLite: the triggers name row_counts, so they go before the column does (a batch
+    # rebuild of the table would fail renaming it under them) and come back after.
+    op.execute(f"DROP TRIGGER {ORDER_TRIGGER}")
+    for kind in ("insert", "delete", "update"):
+        op.execute(f"DROP TRIGGER {NAME}_{kind}")
+    op.execute("ALTER TABLE row_counts DROP COLUMN changes")
+    for sql in _sqlite_triggers(with_changes=False):
+        op.execute(sql)
