@@ -16,12 +16,14 @@ version's key), ordered by Id or by a column whose changes the count triggers re
 (``Resource.counted_orders``), and not so near the top that walking costs less.
 
 Guarantees: a page is exactly the page the walk gives in the same snapshot, and its total is
-that snapshot's count (one statement reads both); checkpoints live in the worker process (a
-few per list, a bounded number of lists), so a restart only costs one walk per list.
+that snapshot's count (one statement reads both); checkpoints live in the worker process, with
+the database handle they were read through (so two databases in one process never share them),
+a few per list and a bounded number of lists; a restart only costs one walk per list.
 """
 
 from __future__ import annotations
 
+import weakref
 from bisect import bisect_right, insort
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -47,7 +49,8 @@ class _Kept:
     keys: dict[int, tuple[Any, int]] = field(default_factory=dict)  # offset -> (key, Id)
 
 
-_kept: dict[tuple[Any, ...], _Kept] = {}
+# Database handle -> list (filter column and value, order, direction) -> its checkpoints.
+_kept: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], _Kept]] = weakref.WeakKeyDictionary()
 
 
 def applies(search: Search, who: Principal) -> bool:
@@ -75,7 +78,10 @@ async def page_ids(ex: Database, search: Search) -> tuple[int, list[int]]:
     value, offset = q.counted[1], (q.page - 1) * q.size
     list_key = (search.res.name, q.counted[0].name, value, q.order_field.name, q.direction)
     params: dict[str, Any] = {"cv": value, "lim": q.size}
-    kept = _kept.get(list_key)
+    lists = _kept.get(ex)
+    if lists is None:
+        lists = _kept[ex] = {}
+    kept = lists.get(list_key)
     if kept is not None:
         at = bisect_right(kept.offsets, offset) - 1
         if at >= 0:
@@ -85,33 +91,37 @@ async def page_ids(ex: Database, search: Search) -> tuple[int, list[int]]:
                 _statement(search, True), {**params, "k0": k0, "i0": i0, "off": offset - start}
             )
             if int(rows[0][0]) == kept.version:
-                return await _page(ex, search, list_key, offset, rows)
+                return await _page(ex, search, (lists, list_key), offset, rows)
     rows = await ex.fetch(_statement(search, False), {**params, "off": offset})
-    return await _page(ex, search, list_key, offset, rows)
+    return await _page(ex, search, (lists, list_key), offset, rows)
+
+
+Place = tuple[dict[tuple[Any, ...], _Kept], tuple[Any, ...]]  # the lists, and the list's key
 
 
 async def _page(
-    ex: Database, search: Search, list_key: tuple[Any, ...], offset: int, rows: list[Row]
+    ex: Database, search: Search, place: Place, offset: int, rows: list[Row]
 ) -> tuple[int, list[int]]:
     """Total and Ids from rows of (version, total, delta rows, Id, key), remembering where the
     page starts."""
     first = rows[0]
     if first[3] is not None and first[4] is not None:  # no checkpoint at a NULL key
-        _remember(list_key, int(first[0]), offset, (first[4], first[3]))
+        _remember(place, int(first[0]), offset, (first[4], first[3]))
     if first[2] > counts.COMPACT_AT:
         assert search.q.counted is not None
         await counts.compact(ex, *search.q.counted)
     return int(first[1]), [r[3] for r in rows if r[3] is not None]
 
 
-def _remember(list_key: tuple[Any, ...], version: int, offset: int, key: tuple[Any, int]) -> None:
-    kept = _kept.get(list_key)
+def _remember(place: Place, version: int, offset: int, key: tuple[Any, int]) -> None:
+    lists, list_key = place
+    kept = lists.get(list_key)
     if kept is not None and version < kept.version:
         return  # read in an older snapshot than the kept ones: theirs are the useful ones
     if kept is None or version > kept.version or len(kept.offsets) >= PER_LIST:
-        if kept is None and len(_kept) >= MAX_LISTS:
-            _kept.clear()  # rare; keeps memory flat under endless new lists
-        kept = _kept[list_key] = _Kept(version)
+        if kept is None and len(lists) >= MAX_LISTS:
+            lists.clear()  # rare; keeps memory flat under endless new lists
+        kept = lists[list_key] = _Kept(version)
     if offset not in kept.keys:
         insort(kept.offsets, offset)
     kept.keys[offset] = key
