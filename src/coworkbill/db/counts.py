@@ -6,11 +6,14 @@ PostgreSQL, on every page of that list. Triggers (migration 0005) append a delta
 writing transaction. A count is the sum of one value's delta rows: exact in any snapshot, like
 count(*), and writers never wait for each other (there is no shared counter row to lock). When
 a value has gathered many delta rows, the reader folds them into one (``compact``), in a
-transaction of its own.
+transaction of its own. Each delta row also says how many rows it changed (``changes``,
+migration 0008, which also counts changes of the columns ``Resource.counted_orders`` names):
+their sum is a version of the value's rows (``tally``).
 
-Guarantees: ``exact_count`` equals count(*) of the table's rows holding that value, as the
-caller's snapshot sees them; folding changes no sum, whoever else folds at the same time (each
-delta row is deleted by exactly one folder, which writes back what it deleted).
+Guarantees: ``exact_count`` (and ``tally``'s total) equals count(*) of the table's rows holding
+that value, as the caller's snapshot sees them; folding changes no sum (of counts or of
+changes), whoever else folds at the same time (each delta row is deleted by exactly one
+folder, which writes back what it deleted); a value's sum of changes never decreases.
 """
 
 from __future__ import annotations
