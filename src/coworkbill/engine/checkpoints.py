@@ -1,7 +1,7 @@
 """Deep pages that start near where they are instead of walking from the top.
 
-Page 2,000 of one business's invoices is, done plainly, a walk over the 49,975 index entries
-before it, on every request. Here every such page leaves a checkpoint behind: the order key
+Page 2,000 of a list (size 25) is, done plainly, a walk over the 49,975 index entries before
+it, on every request. Here every such page leaves a checkpoint behind: the order key
 (and Id) of the row at its first position. A later page of the same list at or after a
 checkpoint starts from it (an index range from that key) and walks only the distance between
 the two; the same page again walks nothing.

@@ -75,7 +75,7 @@ class Resource:
     # filtered by just one of them reads its total there instead of counting the rows.
     counted: tuple[Any, ...] = ()
     # Columns of ``table`` whose changes those counts' triggers also record (as changes, see
-    # ``db.counts.version``): a deep page ordered by one of them (or by Id) and filtered by
+    # ``db.counts.tally``): a deep page ordered by one of them (or by Id) and filtered by
     # just a counted column may start from a remembered position (engine/checkpoints.py).
     counted_orders: tuple[Any, ...] = ()
     description: str = ""

@@ -29,13 +29,18 @@ ORDER_TRIGGER = f"row_counts_{TABLE}_{ORDER}"
 INSERT = "INSERT INTO row_counts (table_name, column_name, value, n, changes)"
 
 
+def _into(with_changes: bool) -> str:
+    """The INSERT head every delta row uses, before (0007) or after (0008) ``changes``."""
+    return INSERT if with_changes else INSERT.replace(", changes", "")
+
+
 def _pg_function(with_changes: bool) -> str:
-    cols = "table_name, column_name, value, n" + (", changes" if with_changes else "")
+    into = _into(with_changes)
 
     def delta(rows: str, sign: str) -> str:
         extra = ", count(*)" if with_changes else ""
         return (
-            f"INSERT INTO row_counts ({cols}) SELECT '{TABLE}', '{COLUMN}', {COLUMN}, "
+            f"{into} SELECT '{TABLE}', '{COLUMN}', {COLUMN}, "
             f"{sign}count(*){extra} FROM {rows} GROUP BY {COLUMN};"
         )
 
@@ -47,7 +52,7 @@ BEGIN
   ELSIF TG_OP = 'DELETE' THEN
     {delta("old_rows", "-")}
   ELSE
-    INSERT INTO row_counts ({cols}) VALUES
+    {into} VALUES
       ('{TABLE}', '{COLUMN}', OLD.{COLUMN}, -1{one}), ('{TABLE}', '{COLUMN}', NEW.{COLUMN}, 1{one});
   END IF;
   RETURN NULL;
@@ -55,14 +60,10 @@ END $$"""
 
 
 def _sqlite_triggers(with_changes: bool) -> list[str]:
-    cols = "table_name, column_name, value, n" + (", changes" if with_changes else "")
+    into, one = _into(with_changes), ", 1" if with_changes else ""
 
     def delta(row: str, sign: str) -> str:
-        one = ", 1" if with_changes else ""
-        return (
-            f"INSERT INTO row_counts ({cols}) "
-            f"VALUES ('{TABLE}', '{COLUMN}', {row}.{COLUMN}, {sign}1{one});"
-        )
+        return f"{into} VALUES ('{TABLE}', '{COLUMN}', {row}.{COLUMN}, {sign}1{one});"
 
     return [
         f"CREATE TRIGGER {NAME}_insert AFTER INSERT ON {TABLE} BEGIN {delta('NEW', '')} END",
