@@ -45,6 +45,20 @@ def fresh_database(folder: Path, prefix: str) -> Iterator[str]:
             con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def on_database(url: str, *statements: Any) -> list[Any]:
+    """Run ``statements`` in one transaction on ``url`` behind the API's back (what SQL by
+    hand, another program or a migration would do); returns each one's rows, if it has any."""
+    from coworkbill.db.migrate import sync_engine
+
+    engine = sync_engine(url)
+    try:
+        with engine.begin() as con:
+            results = [con.execute(s) for s in statements]
+            return [r.all() if r.returns_rows else None for r in results]
+    finally:
+        engine.dispose()
+
+
 @contextmanager
 def fresh_app(folder: Path, prefix: str) -> Iterator[TestClient]:
     """The real app in process on a fresh, migrated database of its own (``fresh_database``)."""

@@ -15,9 +15,8 @@ from starlette.testclient import TestClient
 
 from coworkbill.billing.tables import coworker_invoices as I
 from coworkbill.db import counts
-from coworkbill.db.migrate import sync_engine
 from coworkbill.engine import checkpoints, search
-from tests.support import Api, add_user, exact, unique
+from tests.support import Api, add_user, exact, on_database, unique
 
 INV = "/api/billing/coworkerinvoices"
 R = counts.row_counts.c
@@ -64,15 +63,6 @@ def every_page_agrees(api: Api, biz: int) -> None:
                 assert [r["Id"] for r in got["Records"]] == want, (order, page)
 
 
-def behind_the_api(database_url: str, stmt: Any) -> None:
-    engine = sync_engine(database_url)
-    try:
-        with engine.begin() as con:
-            con.execute(stmt)
-    finally:
-        engine.dispose()
-
-
 def test_deep_pages_follow_every_change(api: Api, database_url: str) -> None:
     biz, other = api.business(), api.business()
     cw = api.coworker(biz)
@@ -94,9 +84,9 @@ def test_deep_pages_follow_every_change(api: Api, database_url: str) -> None:
     assert exact(api.post(f"{INV}/runcommand", gone))["WasSuccessful"] is True
     every_page_agrees(api, biz)
     renumbered = sa.update(I).where(I.c.id == made[1]).values(invoice_number="ZZZ-last")
-    behind_the_api(database_url, renumbered)
+    on_database(database_url, renumbered)
     every_page_agrees(api, biz)
-    behind_the_api(database_url, sa.update(I).where(I.c.id == made[6]).values(business_id=other))
+    on_database(database_url, sa.update(I).where(I.c.id == made[6]).values(business_id=other))
     every_page_agrees(api, biz)
 
 
@@ -130,10 +120,5 @@ def test_a_deep_page_folds_the_counts_it_reads(api: Api, database_url: str) -> N
     assert got["TotalItems"] == counts.COMPACT_AT + 3
     assert [key for key in kept_lists(api) if key[2] == biz], "not served from checkpoints"
     key = (R.table_name == "coworker_invoices", R.column_name == "business_id", R.value == biz)
-    engine = sync_engine(database_url)
-    try:
-        with engine.connect() as con:
-            assert con.execute(sa.select(sa.func.count()).where(*key)).scalar_one() == 1
-    finally:
-        engine.dispose()
+    assert on_database(database_url, sa.select(sa.func.count()).where(*key)) == [[(1,)]]
     assert listed(api, biz, (None, None), page=3, size=SIZE)["TotalItems"] == counts.COMPACT_AT + 3

@@ -57,15 +57,17 @@ def test_migrated_schema_matches_the_declared_tables(database_url: str) -> None:
 
 
 def test_the_newest_migrations_step_down_and_up_again(tmp_path: Path) -> None:
-    """Downgrading the newest migrations (0008's counted changes, 0007's table options) and
-    upgrading again ends at the same row_counts table and the same count triggers, to the
-    letter of their definitions (and of their functions, on PostgreSQL)."""
+    """Downgrading the newest migrations (0009's customer on history entries, 0008's counted
+    changes, 0007's table options) and upgrading again ends at the same row_counts table and
+    the same triggers (count triggers and 0009's), to the letter of their definitions (and of
+    their functions, on PostgreSQL)."""
     with fresh_database(tmp_path, "cbdown") as url:
         upgrade(url)
         head = _counting(url)
         command.downgrade(alembic_config(url), "0006")
         down = _counting(url)
         assert "changes" not in down[0] and down != head
+        assert not any("coworker_invoice_histories_coworker" in t for t in down[1])
         command.upgrade(alembic_config(url), "head")
         assert _counting(url) == head
 

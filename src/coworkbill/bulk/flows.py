@@ -262,10 +262,11 @@ class Invoice:
 
     def write_events(self, inv_id: int, events: list[tuple[datetime, str, str, bool]]) -> None:
         g, staff, out = self.g, self.biz.staff, self.chunk.rows["coworker_invoice_histories"]
+        who = self.who.id  # written here, so the load skips the triggers' lookup (0009)
         for when, name, text, problem in sorted(events, key=lambda e: e[0]):
             out.append(
                 (g.next_id("coworker_invoice_histories"), g.guid(), when, when, staff, inv_id,
-                 name, text, problem)
+                 name, text, problem, who)
             )  # fmt: skip
 
 

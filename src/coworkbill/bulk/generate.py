@@ -62,7 +62,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {  # parents before children
         "financial_account_name", "cancelled_coworker_invoice_line_unique_id", "position",
     ),
     "coworker_invoice_histories": (
-        *BASE, "coworker_invoice_id", "name", "description", "is_problem",
+        *BASE, "coworker_invoice_id", "name", "description", "is_problem", "coworker_id",
     ),
     "coworker_ledger_entries": (
         *BASE, "business_id", "coworker_id", "coworker_invoice_id", "credit", "debit",

@@ -36,7 +36,9 @@ history = Resource(
     table=coworker_invoice_histories,
     joins=[
         Join(h_inv, h.coworker_invoice_id == h_inv.c.id),
-        Join(h_cw, h_inv.c.coworker_id == h_cw.c.id, parent=h_inv),
+        # Through the entry's own copy of its invoice's customer (migration 0009): a filter
+        # by customer then skips the invoices.
+        Join(h_cw, h.coworker_id == h_cw.c.id),
         Join(h_biz, h_inv.c.business_id == h_biz.c.id, parent=h_inv),
         Join(h_biz_cur, h_biz.c.currency_id == h_biz_cur.c.id, parent=h_biz),
     ],
@@ -51,7 +53,7 @@ history = Resource(
             indexed=True,
         ),
         _via_invoice(
-            h_inv.c.coworker_id,
+            h.coworker_id,
             "CoworkerInvoiceCoworkerId",
             "CoworkerInvoice_Coworker_Id",
             ranged=True,
