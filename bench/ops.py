@@ -104,6 +104,9 @@ def lua_str(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+LUA_CHUNK = 5000  # items per Lua function: at most 2 distinct strings each, well under 65,536
+
+
 def _lua(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -127,9 +130,19 @@ def write_data(path: Path, op: Op, token: str, items: Iterable[dict[str, str]]) 
     table = {"method": op.method, "headers": headers, "walk": op.walk, "check": op.check}
     if op.refusal:
         table["refusal"] = op.refusal
-    text = "return {" + ", ".join(f"{k} = {_lua(v)}" for k, v in table.items())
+    # LuaJIT allows 65,536 constants per function, and a long pay run's distinct bodies pass
+    # that: the items are built in chunks, each chunk a function of its own.
+    items = list(items)
+    chunks = [items[i : i + LUA_CHUNK] for i in range(0, len(items), LUA_CHUNK)]
+    out = ["local items = {}"]
+    out += [
+        f"for _, item in ipairs((function() return {_lua(c)} end)()) do "
+        "items[#items + 1] = item end"
+        for c in chunks
+    ]
+    head = "return {" + ", ".join(f"{k} = {_lua(v)}" for k, v in table.items())
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text + ", items = " + _lua(list(items)) + "}\n")
+    path.write_text("\n".join([*out, head + ", items = items}"]) + "\n")
     return path
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 from bench import floor, ops, report, wrk
@@ -144,6 +145,23 @@ def test_minutes_and_hours_units() -> None:
 def test_lua_strings_escape_everything_but_printable_ascii() -> None:
     assert ops.lua_str('a"b\\c') == '"a\\034b\\092c"'
     assert ops.lua_str("Vía\n1") == '"V\\195\\173a\\0101"'
+
+
+def test_a_long_pay_runs_data_loads_in_luajit(tmp_path: Path) -> None:
+    """wrk's LuaJIT refuses a function of more than 65,536 constants: a pay run on a fast
+    machine needs ~80,000 distinct bodies, which one table literal could not hold."""
+    from lupa import luajit21
+
+    pay = ops.OPS["pay"]
+    items = [{"path": "/run", "body": f'{{"Ids":[{i}]}}'} for i in range(70_000)]
+    path = ops.write_data(tmp_path / "pay.lua", pay, "t0ken", items)
+    lua = luajit21.LuaRuntime()
+    data = lua.eval(f"dofile({ops.lua_str(str(path))})")
+    assert (data.method, data.walk, data.headers["Authorization"]) == ("POST", True, "Bearer t0ken")
+    assert len(data["items"]) == 70_000
+    assert data["items"][70_000].body == '{"Ids":[69999]}'
+    with pytest.raises(luajit21.LuaError, match="constants"):  # the old single literal
+        lua.execute(f"return {ops._lua(items)}")
 
 
 def test_targets_pass_fail_and_not_applicable() -> None:
