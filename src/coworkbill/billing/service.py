@@ -179,8 +179,12 @@ async def _with_credit(
 ) -> totals.PaymentState:
     """Payment state from the stored credits plus ``credit``, not stored yet: the replay
     ``_from_parts`` does, the new credit last (it would get the highest id; payment_state
-    sorts by date and keeps that order among equal dates)."""
-    credits = [(r[0], r[1]) for r in await conn.fetch(_CREDITS, {"id": inv["id"]})]
+    sorts by date and keeps that order among equal dates). A stored PaidAmount of None means
+    no entry is linked (``totals.payment_state``; it is kept current under this lock), so an
+    invoice's first payment reads nothing."""
+    credits: list[tuple[Decimal, datetime]] = []
+    if inv["paid_amount"] is not None:
+        credits = [(r[0], r[1]) for r in await conn.fetch(_CREDITS, {"id": inv["id"]})]
     return totals.payment_state(total, [*credits, credit], int(inv["places"]), _paid_on(inv))
 
 
