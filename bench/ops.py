@@ -19,14 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.dataset import BENCH_EMAIL, BENCH_PASSWORD, PAGE_SIZE, Sample
+from bench.dataset import BENCH_EMAIL, BENCH_PASSWORD, PAGE_SIZE, PAY_MARK, Sample
 
 INV = "/api/billing/coworkerinvoices"
 HIS = "/api/billing/coworkerinvoicehistories"
 LIN = "/api/billing/coworkerinvoicelines"
 PAY_KEY = "PAY_COWORKER_INVOICE_MANUAL"
 ALREADY_PAID = "already paid"
-PAY_MARK = "coworkbill-bench-pay"  # CustomData of the invoices made for the pay run
 _MARK = "@@BENCH@@"
 
 
