@@ -14,7 +14,7 @@ from coworkbill.billing.tables import coworker_invoices as I
 from coworkbill.db import counts
 from coworkbill.db.database import make_database
 from coworkbill.db.migrate import sync_engine
-from tests.support import Api, exact
+from tests.support import Api, exact, on_database
 
 INV = "/api/billing/coworkerinvoices"
 R = counts.row_counts.c
@@ -27,35 +27,17 @@ def total_items(api: Api, business: int, **params: Any) -> int:
 
 def stored(url: str, business: int) -> tuple[int, int, int]:
     """(sum of the business's delta rows, how many there are, count(*) of its invoices)."""
-    engine = sync_engine(url)
-    try:
-        with engine.connect() as con:
-            key = (R.table_name == "coworker_invoices", R.column_name == "business_id")
-            deltas = con.execute(
-                sa.select(sa.func.coalesce(sa.func.sum(R.n), 0), sa.func.count()).where(
-                    *key, R.value == business
-                )
-            ).one()
-            real = con.execute(
-                sa.select(sa.func.count()).select_from(I).where(I.c.business_id == business)
-            ).scalar_one()
-    finally:
-        engine.dispose()
-    return int(deltas[0]), int(deltas[1]), int(real)
+    key = (R.table_name == "coworker_invoices", R.column_name == "business_id")
+    deltas = sa.select(sa.func.coalesce(sa.func.sum(R.n), 0), sa.func.count())
+    real = sa.select(sa.func.count()).select_from(I).where(I.c.business_id == business)
+    [[(n, rows)], [(count,)]] = on_database(url, deltas.where(*key, R.value == business), real)
+    return int(n), int(rows), int(count)
 
 
 def changes(url: str, business: int) -> int:
     """The business's invoices' version (``counts.tally``) as a reader sees it now."""
-    engine = sync_engine(url)
-    try:
-        with engine.connect() as con:
-            return int(
-                con.execute(
-                    sa.select(counts.tally(I.c.business_id, business).c.version)
-                ).scalar_one()
-            )
-    finally:
-        engine.dispose()
+    [[(version,)]] = on_database(url, sa.select(counts.tally(I.c.business_id, business).c.version))
+    return int(version)
 
 
 def test_a_business_list_counts_from_the_kept_counts(api: Api, database_url: str) -> None:
@@ -70,15 +52,9 @@ def test_a_business_list_counts_from_the_kept_counts(api: Api, database_url: str
     assert gone["WasSuccessful"] is True, gone
     assert total_items(api, biz) == len(made) - 1
     # A change of business (no API moves an invoice; the trigger must count it anyway).
-    engine = sync_engine(database_url)
-    try:
-        with engine.begin() as con:
-            moved = sa.update(I).where(I.c.id.in_(made[1:3])).values(business_id=other)
-            con.execute(moved)
-            same = sa.update(I).where(I.c.id == made[3]).values(business_id=biz)
-            con.execute(same)  # not a change: no delta row
-    finally:
-        engine.dispose()
+    moved = sa.update(I).where(I.c.id.in_(made[1:3])).values(business_id=other)
+    same = sa.update(I).where(I.c.id == made[3]).values(business_id=biz)  # not a change
+    on_database(database_url, moved, same)
     assert total_items(api, biz) == len(made) - 3
     assert total_items(api, other) == 2
     assert stored(database_url, biz)[::2] == (len(made) - 3, len(made) - 3)

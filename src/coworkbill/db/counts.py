@@ -33,7 +33,7 @@ row_counts = sa.Table(
     sa.Column("value", sa.Integer, nullable=False),
     sa.Column("n", sa.BigInteger, nullable=False),
     # How many rows this delta changed (migration 0008): never negative, so a value's sum of
-    # changes only grows (see ``version``).
+    # changes only grows (the version ``tally`` reads).
     sa.Column("changes", sa.BigInteger, nullable=False, server_default="0"),
     sa.Index("ix_row_counts_key", "table_name", "column_name", "value"),
 )

@@ -78,7 +78,10 @@ def upgrade() -> None:
             "WHERE i.id = h.coworker_invoice_id"
         )
     else:
-        op.execute(f"UPDATE {H} SET coworker_id = {OWN.replace('NEW.', f'{H}.')}")
+        op.execute(
+            f"UPDATE {H} SET coworker_id = "
+            f"(SELECT coworker_id FROM {I} WHERE id = {H}.coworker_invoice_id)"
+        )
     op.create_index(INDEX, H, ["coworker_id", "created_on", "id"])
     for sql in PG if postgres else SQLITE:
         op.execute(sql)
