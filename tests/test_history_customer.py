@@ -4,14 +4,19 @@ copy, so it must never disagree with the invoice's. On the suite's database."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
+from coworkbill.billing import history
+from coworkbill.billing.history import Actor
 from coworkbill.billing.tables import coworker_invoice_histories as H
 from coworkbill.billing.tables import coworker_invoices as I
+from coworkbill.db.database import make_database
+from coworkbill.timeutil import now_utc
 from tests.support import Api, exact, on_database, send
 
 HIST = "/api/billing/coworkerinvoicehistories"
@@ -99,4 +104,34 @@ def test_sql_behind_the_apis_back_cannot_break_it(api: Api, database_url: str) -
     assert stored(database_url, entry) == [bob]  # moved to another invoice
     on_database(database_url, sa.update(I).where(I.c.id == other).values(coworker_id=cy))
     assert stored(database_url, entry, raw) == [cy, cy]  # the invoice's customer changed
+    assert mismatched(database_url) == 0
+
+
+def test_the_app_writes_the_customer_itself(api: Api, database_url: str) -> None:
+    """A system entry names its customer in its own INSERT (the trigger's lookup is then
+    skipped), the invoice's as the transaction leaves it."""
+    biz = api.business()
+    ann = api.coworker(biz)
+    inv = api.invoice(biz, ann)
+
+    async def write() -> str:
+        db = make_database(database_url, 1, 2)
+        await db.connect()
+        try:
+            async with db.transaction() as conn:
+                written = {"id": inv, "coworker_id": ann}
+                await history.record(
+                    conn, written, "Note", "By the app.", Actor("t@x.io", now_utc())
+                )
+                sql = conn._deferred[-1][0]  # type: ignore[attr-defined]
+            return str(sql)
+        finally:
+            await db.close()
+
+    sql = asyncio.run(write())
+    assert "coworker_id" in sql.split(" VALUES ")[0]
+    entries = exact(api.get(HIST, {"CoworkerInvoiceHistory_CoworkerInvoice": inv, "size": 50}))
+    note = [r for r in entries["Records"] if r["Name"] == "Note"]
+    assert len(note) == 1
+    assert stored(database_url, note[0]["Id"]) == [ann]
     assert mismatched(database_url) == 0

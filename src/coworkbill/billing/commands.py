@@ -81,7 +81,7 @@ async def pay_manual(run: CommandRun) -> Outcome:
     service.insert_later(run.conn, E, values, actor)
     await history.record(
         run.conn,
-        inv["id"],
+        inv,
         "Payment received",
         f"Manual payment of {service.money(outstanding, inv)} (method {method}).",
         actor,
@@ -109,7 +109,7 @@ async def void(run: CommandRun) -> Outcome:
     )
     await history.record(
         run.conn,
-        inv["id"],
+        inv,
         "Invoice voided",
         f"Invoice {inv['invoice_number']} was voided.",
         actor,
@@ -153,7 +153,7 @@ async def refund(run: CommandRun) -> Outcome:
     )
     await history.record(
         run.conn,
-        inv["id"],
+        inv,
         "Invoice refunded",
         f"Refunded {service.money(inv['total_amount'], inv)}.",
         actor,

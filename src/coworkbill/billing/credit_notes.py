@@ -134,14 +134,14 @@ async def cancel(run: CommandRun) -> Outcome:
     await run.conn.execute(sa.update(I).where(I.c.id == inv["id"]).values(credited_amount=credited))
     await history.record(
         run.conn,
-        note_id,
+        note,
         "Invoice created",
         f"Credit note {number} for invoice {inv['invoice_number']}.",
         actor,
     )
     await history.record(
         run.conn,
-        inv["id"],
+        inv,
         "Credit note issued",
         f"Credit note {number} issued for {service.money(credit, inv)}.",
         actor,

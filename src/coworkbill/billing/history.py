@@ -3,8 +3,10 @@ caller's transaction, naming what changed and who did it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from coworkbill.billing.tables import coworker_invoice_histories as H
 from coworkbill.db.database import Executor, insert_stmt, row_params
@@ -21,15 +23,19 @@ class Actor:
 
 async def record(
     conn: Executor,
-    invoice_id: int,
+    invoice: Mapping[str, Any],
     name: str,
     description: str,
     actor: Actor,
     *,
     is_problem: bool = False,
 ) -> None:
+    """Append an entry to ``invoice`` (its row as this transaction leaves it: ``id`` and
+    ``coworker_id``). The entry carries the invoice's customer, so the database's trigger
+    has nothing to look up (it still fills or corrects the column for any other writer)."""
     values = {
-        "coworker_invoice_id": invoice_id,
+        "coworker_invoice_id": invoice["id"],
+        "coworker_id": invoice["coworker_id"],
         "name": name,
         "description": description[:4000],
         "is_problem": is_problem,

@@ -45,7 +45,7 @@ async def after_ledger_write(w: WriteCtx) -> None:
             so_far = (inv.get("paid_amount") or Decimal(0)) + credit
             await history.record(
                 w.conn,
-                inv["id"],
+                inv,
                 name,
                 f"{service.money(abs(credit), inv)}; paid so far {service.money(so_far, inv)}.",
                 a,
@@ -78,5 +78,5 @@ async def _settle(
     await service.recompute(w.conn, inv, a, announce=False)
     if not only_if_changed or inv.get("paid_amount") != before:
         paid = f"Paid so far {service.money(inv['paid_amount'], inv)}."
-        await history.record(w.conn, inv["id"], name, paid, a)
+        await history.record(w.conn, inv, name, paid, a)
     await service.announce_paid_state(w.conn, inv, was_paid, a)

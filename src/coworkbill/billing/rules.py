@@ -84,13 +84,13 @@ async def after_invoice_write(w: WriteCtx) -> None:
     a, number = actor(w), w.values.get("invoice_number")
     if w.op == "create":
         label = number or "(draft)"
-        await history.record(w.conn, w.id, "Invoice created", f"Invoice {label} created.", a)
+        await history.record(w.conn, inv, "Invoice created", f"Invoice {label} created.", a)
         return
     assert w.existing is not None
     if w.existing["draft"] and not w.values.get("draft"):
         await history.record(
             w.conn,
-            w.id,
+            inv,
             "Invoice finalised",
             f"Invoice finalised with number {number}.",
             a,
@@ -98,7 +98,7 @@ async def after_invoice_write(w: WriteCtx) -> None:
     elif "numbered" in w.notes:
         await history.record(
             w.conn,
-            w.id,
+            inv,
             "Invoice numbered",
             f"Invoice number {number} assigned.",
             a,
@@ -108,7 +108,7 @@ async def after_invoice_write(w: WriteCtx) -> None:
         name = STORECOVE_STATUS.get(status, "none") if status is not None else "none"
         await history.record(
             w.conn,
-            w.id,
+            inv,
             "E-invoicing status changed",
             f"Storecove status is now {name}.",
             a,
@@ -121,7 +121,7 @@ async def after_invoice_write(w: WriteCtx) -> None:
     if rest:
         await history.record(
             w.conn,
-            w.id,
+            inv,
             "Invoice updated",
             "Changed: " + ", ".join(rest) + ".",
             a,
@@ -194,12 +194,12 @@ async def after_line_write(w: WriteCtx) -> None:
     amount = service.money(w.values["sub_total"], inv)
     text = f"{w.values['description']}: {w.values['quantity']} x, {amount} net"
     if w.op == "create":
-        await history.record(w.conn, inv["id"], "Line added", text, a)
+        await history.record(w.conn, inv, "Line added", text, a)
     else:
         changed = ", ".join(changed_fields(w)) or "nothing"
         await history.record(
             w.conn,
-            inv["id"],
+            inv,
             "Line changed",
             f"{text} (changed: {changed}).",
             a,
@@ -217,7 +217,7 @@ async def after_line_delete(w: WriteCtx) -> None:
     await service.recompute(w.conn, inv, a)
     await history.record(
         w.conn,
-        inv["id"],
+        inv,
         "Line removed",
         f"{w.existing['description']}: {service.money(w.existing['sub_total'], inv)} net.",
         a,

@@ -225,7 +225,7 @@ async def announce_paid_state(
     if inv["paid"] and not was_paid:
         await history.record(
             conn,
-            inv["id"],
+            inv,
             "Invoice paid",
             f"Invoice fully paid: {money(inv['paid_amount'], inv)} received.",
             actor,
@@ -233,7 +233,7 @@ async def announce_paid_state(
     elif was_paid and not inv["paid"]:
         await history.record(
             conn,
-            inv["id"],
+            inv,
             "Invoice no longer paid",
             f"Payments now total {money(inv['paid_amount'], inv)} of "
             f"{money(inv['total_amount'], inv)}.",

@@ -6,13 +6,14 @@ collection path (``/api/{group}/{plural}``) in a dict, then lets only those few 
 Behaviour is exactly that of the plain routes it holds (``routes``), which stay the source of
 truth for OpenAPI and tests.
 
-``FastPath`` is the ASGI app the server runs: a request for a resource route whose method the
-route accepts goes straight to that route's endpoint; anything else (other paths, a method the
-route refuses, lifespan) goes through the Starlette app, unchanged. The layers it skips (two
-exception middlewares, the router's loop, a regular expression, a second request wrapper) held
-~15% of a get-one's profile samples; the saving in CPU per request was within this VM's
-noise. Endpoints render their own errors; anything that still escapes is answered with the
-500 envelope.
+``FastPath`` is the ASGI app the server runs: a request for one of the router's routes (the
+resources', and whatever fixed-path routes the app adds, such as its health probes) whose
+method the route accepts goes straight to that route's endpoint; anything else (other paths,
+a method the route refuses, lifespan) goes through the Starlette app, unchanged. The layers
+it skips (two exception middlewares, the router's loop, a regular expression, a second
+request wrapper) held ~15% of a get-one's profile samples; the saving in CPU per request was
+within this VM's noise. Endpoints render their own errors; anything that still escapes is
+answered with the 500 envelope.
 """
 
 from __future__ import annotations
