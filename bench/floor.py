@@ -1,9 +1,9 @@
 """The floor: the cheapest app uvicorn can serve, to measure the server software itself.
 
 A raw ASGI callable (no framework, no routing) answering every HTTP request with the same fixed
-~300-byte JSON document, encoded once at import. The harness serves it with exactly the options
-``coworkbill serve`` uses, so an operation's req/s divided by the floor's req/s is the share of
-the server's capacity the application leaves.
+~300-byte JSON document, encoded once at import. The harness serves it exactly as
+``coworkbill serve`` serves the app (``coworkbill.serving``), so an operation's req/s divided
+by the floor's req/s is the share of the server's capacity the application leaves.
 """
 
 from __future__ import annotations

@@ -57,7 +57,11 @@ def describe(
         ("memory", _memory()),
         ("Python", platform.python_version()),
         ("database", sample.db_version),
-        ("server", f"uvicorn {version('uvicorn')}, {a.workers} worker(s), uvloop, httptools"),
+        (
+            "server",
+            f"uvicorn {version('uvicorn')}, {a.workers} worker(s), uvloop, httptools"
+            + (", connections handed out in turn" if a.workers > 1 else ""),
+        ),
         ("load", f"{wrk_version}; -t1, {a.duration:g} s per run, {a.warmup:g} s warm-up"),
         ("data set", counts),
         (

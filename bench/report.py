@@ -242,9 +242,9 @@ def markdown(
                 note,
                 markdown_table(["", ""], [[k, v] for k, v in machine]),
                 "## Results\n\n"
-                "x floor = the operation's req/s over the floor's (a raw ASGI app on the same "
-                "uvicorn options) at the same concurrency, mean of the floor runs before and "
-                "after. "
+                "x floor = the operation's req/s over the floor's (a raw ASGI app served the "
+                "same way: uvicorn's options, connections handed out in turn) at the same "
+                "concurrency, mean of the floor runs before and after. "
                 "p50/p99 are wrk's latencies at saturation (closed loop).",
                 markdown_table(HEAD, rows),
                 "### Floor runs (req/s)",

@@ -1,10 +1,11 @@
 """The two servers under test (coworkbill and the floor) and the workers' memory.
 
 Guarantees: each server runs in its own session (process group), so Ctrl-C in the terminal
-reaches only the harness, whose ``finally`` stops it: SIGTERM to the uvicorn master, then
+reaches only the harness, whose ``finally`` stops it: SIGTERM to the server's parent, then
 SIGKILL, by pid, to whichever of its own processes is still alive after a grace period.
-Both servers get identical uvicorn options. The memory sampler records the resident set size of
-every worker process of the app (the master itself when there is one worker).
+Both servers run the same server software (``coworkbill.serving``: uvicorn's options, and its
+connection dispatcher when there are several workers). The memory sampler records the resident
+set size of every worker process of the app (the parent itself when there is one worker).
 """
 
 from __future__ import annotations
@@ -26,16 +27,6 @@ import psutil
 
 from bench.dataset import ROOT, coworkbill_cmd
 
-# The options `coworkbill serve` passes to uvicorn.run, as command-line flags.
-UVICORN_OPTS = [
-    "--loop",
-    "uvloop",
-    "--http",
-    "httptools",
-    "--no-access-log",
-    "--log-level",
-    "warning",
-]
 PG_CONNECTION_BUDGET = 80  # of max_connections=100: room for psql, migrations, other users
 
 
@@ -91,8 +82,10 @@ def start_app(url: str, db: str, workers: int, concurrency: int, logs: Path) -> 
 
 def start_floor(workers: int, logs: Path) -> Server:
     port = free_port()
-    cmd = [sys.executable, "-m", "uvicorn", "bench.floor:app", "--host", "127.0.0.1"]
-    cmd += ["--port", str(port), "--workers", str(workers), *UVICORN_OPTS]
+    # Served as `coworkbill serve` serves the app: the same uvicorn options, and with several
+    # workers the same dispatcher handing each an equal share of the connections.
+    cmd = [sys.executable, "-m", "coworkbill.serving", "bench.floor:app", "--host", "127.0.0.1"]
+    cmd += ["--port", str(port), "--workers", str(workers)]
     return _start("floor", cmd, dict(os.environ), port, logs)
 
 
@@ -112,7 +105,7 @@ def wait_ready(server: Server, path: str, timeout: float = 120.0) -> None:
 
 
 def stop(server: Server, grace: float = 15.0) -> None:
-    """SIGTERM to the master (uvicorn stops its workers), then SIGKILL to whichever of the
+    """SIGTERM to the parent (it stops its workers), then SIGKILL to whichever of the
     processes it started is still alive after ``grace`` seconds."""
     try:
         kids = psutil.Process(server.proc.pid).children(recursive=True)

@@ -5,7 +5,6 @@ set): migrations, user management, the demo data set and the HTTP server over a 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ import httpx
 import pytest
 
 from coworkbill.demo import ADMIN_EMAIL, ADMIN_PASSWORD
-from tests.support import fresh_database
+from tests.support import free_port, fresh_database
 
 COWORKBILL = str(Path(sys.executable).with_name("coworkbill"))
 PG_URL = os.environ.get("COWORKBILL_TEST_DATABASE_URL", "")
@@ -121,15 +120,9 @@ def test_demo_twice_adds_nothing_the_second_time(cli: Cli) -> None:
     assert "18 invoices" in first[0] and "6 customers" in first[1], first
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture()
 def server(cli: Cli) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [COWORKBILL, "serve", "--port", str(port)],
         env={**cli.env, "COWORKBILL_AUTH_CACHE_SECONDS": "1"},

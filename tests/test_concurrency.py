@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -20,19 +19,23 @@ import httpx
 import pytest
 
 from coworkbill import jsonio
-from tests.support import ADMIN_EMAIL, PASSWORD, Api, World, exact, line_body, send, unique
+from tests.support import (
+    ADMIN_EMAIL,
+    PASSWORD,
+    Api,
+    World,
+    exact,
+    free_port,
+    line_body,
+    send,
+    unique,
+)
 
 INV = "/api/billing/coworkerinvoices"
 LINES = "/api/billing/coworkerinvoicelines"
 LEDGER = "/api/billing/coworkerledgerentries"
 HIST = "/api/billing/coworkerinvoicehistories"
 COWORKBILL = Path(sys.executable).parent / "coworkbill"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 SERVERS = 2  # independent server processes, each with WORKERS workers, on one database
@@ -50,7 +53,7 @@ def server(
     bases = []
     try:
         for n in range(SERVERS):
-            port = _free_port()
+            port = free_port()
             log_path = tmp_path_factory.mktemp(f"server{n}") / "server.log"
             with log_path.open("wb") as log:
                 cmd = [str(COWORKBILL), "serve", "--port", str(port), "--workers", str(WORKERS)]

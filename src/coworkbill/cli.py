@@ -50,21 +50,12 @@ def main(database_url: str | None) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
 def serve(host: str, port: int, workers: int) -> None:
-    """Apply pending migrations, then serve the API."""
-    import uvicorn
+    """Apply pending migrations, then serve the API (with N workers, each is handed an equal
+    share of the connections)."""
+    from coworkbill import serving
 
     _upgrade()
-    uvicorn.run(
-        "coworkbill.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        loop="uvloop",
-        http="httptools",
-        access_log=False,
-        log_level="warning",
-    )
+    serving.run("coworkbill.app:create_app", factory=True, host=host, port=port, workers=workers)
 
 
 @main.group()
