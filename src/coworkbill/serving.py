@@ -47,7 +47,8 @@ def run(app: str, *, host: str, port: int, workers: int, factory: bool = False) 
     if workers <= 1:
         uvicorn.run(app, factory=factory, host=host, port=port, **UVICORN)
         return
-    listener = socket.create_server((host, port), backlog=BACKLOG)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.create_server((host, port), family=family, backlog=BACKLOG)
     _Dispatcher(app, factory, listener, workers).run()
 
 
