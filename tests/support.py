@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import itertools
 import os
-import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -249,10 +248,3 @@ class World:
             currency_eur=one("/api/sys/currencies", {"Currency_Code": "EUR"}),
             currency_jpy=one("/api/sys/currencies", {"Currency_Code": "JPY"}),
         )
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from bench.servers import free_port
 
 from coworkbill.demo import ADMIN_EMAIL, ADMIN_PASSWORD
-from tests.support import free_port, fresh_database
+from tests.support import fresh_database
 
 COWORKBILL = str(Path(sys.executable).with_name("coworkbill"))
 PG_URL = os.environ.get("COWORKBILL_TEST_DATABASE_URL", "")

@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+from bench.servers import free_port
 
 from coworkbill import jsonio
 from tests.support import (
@@ -25,7 +26,6 @@ from tests.support import (
     Api,
     World,
     exact,
-    free_port,
     line_body,
     send,
     unique,

@@ -15,8 +15,7 @@ from typing import Any
 import httpx
 import psutil
 import pytest
-
-from tests.support import free_port
+from bench.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 3

@@ -123,8 +123,7 @@ def create_app(settings: Settings | None = None) -> FastPath:
 
     # Health and readiness ride the fast path too: load balancers and monitors poll them.
     probes = [Route("/health", health, methods=["GET"]), Route("/ready", ready, methods=["GET"])]
-    routes_of = [r for res in registry.values() for r in resource_routes(res)]
-    api = ResourceRouter([*routes_of, *probes])  # type: ignore[list-item]
+    api = ResourceRouter([r for res in registry.values() for r in resource_routes(res)] + probes)
     # The API first: nearly every request is for a resource.
     routes: list[BaseRoute] = [
         api,

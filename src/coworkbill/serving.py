@@ -64,7 +64,7 @@ class _Dispatcher:
         self.workers: list[_Worker] = []
         self.turn = 0
         self.stopping = False
-        self.n = n
+        self.n = n  # workers to keep running
 
     def _start(self) -> _Worker:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)

@@ -159,8 +159,9 @@ coworker_invoice_histories = sa.Table(
     sa.Column("description", sa.String(LONG), nullable=False),
     _flag("is_problem"),
     _flag("notify"),
-    # Always the invoice's customer, kept so by triggers (0009), never written by the app:
-    # a search of history by customer reads one index range instead of each invoice's.
+    # Always the invoice's customer: the app's own entries (history.record) and the bulk
+    # loader write it, triggers (0009) fill or correct it for any other writer. A search of
+    # history by customer reads one index range instead of each invoice's.
     sa.Column("coworker_id", sa.Integer, nullable=True),
 )
 # Covering: an invoice's entries with their id and default sort key, in that order (0006).

@@ -15,7 +15,7 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import Route
 from starlette.types import Scope
 
 from coworkbill import jsonio, timeutil
@@ -145,7 +145,7 @@ def _created(res: Resource, verb: str) -> Callable[[Ctx, int], dict[str, Any]]:
     return envelope
 
 
-def resource_routes(res: Resource) -> list[BaseRoute]:
+def resource_routes(res: Resource) -> list[Route]:
     name = res.name
     created, updated, deleted = (_created(res, v) for v in ("created", "updated", "deleted"))
 
