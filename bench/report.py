@@ -1,7 +1,8 @@
 """The benchmark's verdicts and outputs: the table, the targets, the Markdown file, the chart.
 
 Guarantees: an operation's fraction is its req/s over the floor's req/s at the same concurrency
-in the same run; a target is checked at concurrency 16 (the nearest measured one otherwise, and
+in the same run (the floor runs on either side of it, where the run measured those: ``paired``);
+a target is checked at concurrency 16 (the nearest measured one otherwise, and
 said so), FAILs when the operation had failed requests there, and is N/A, never PASS, when what
 it needs was not measured; the official conditions (PostgreSQL, 2 workers, concurrency 16) are
 stated next to the run's own.
@@ -19,6 +20,7 @@ from bench.wrk import Result
 OFFICIAL = ("postgresql", 2, 16)
 MEMORY_LIMIT = 0.10
 Results = dict[tuple[str, int], Result]
+Paired = dict[tuple[str, int], float]  # (op, c) -> the floor's req/s around that op's run
 
 
 @dataclass(frozen=True)
@@ -62,8 +64,10 @@ class Verdict:
     detail: str
 
 
-def fraction(results: Results, floor: dict[int, float], op: str, c: int) -> float | None:
-    r, f = results.get((op, c)), floor.get(c)
+def fraction(
+    results: Results, floor: dict[int, float], op: str, c: int, paired: Paired | None = None
+) -> float | None:
+    r, f = results.get((op, c)), (paired or {}).get((op, c)) or floor.get(c)
     return r.rps / f if r is not None and f else None
 
 
@@ -80,11 +84,13 @@ def notes(op: str, r: Result) -> str:
     return ", ".join(parts)
 
 
-def table_rows(results: Results, floor: dict[int, float]) -> list[list[str]]:
+def table_rows(
+    results: Results, floor: dict[int, float], paired: Paired | None = None
+) -> list[list[str]]:
     rows = [["floor (raw ASGI)", str(c), f"{rps:,.0f}", "1.000", "", "", "", ""]
             for c, rps in sorted(floor.items())]  # fmt: skip
     for (op, c), r in results.items():
-        frac = fraction(results, floor, op, c)
+        frac = fraction(results, floor, op, c, paired)
         rows.append(
             [
                 OPS[op].title,
@@ -130,7 +136,11 @@ def check_concurrency(measured: list[int]) -> int | None:
 
 
 def check(
-    results: Results, floor: dict[int, float], db: str, memory: list[Growth]
+    results: Results,
+    floor: dict[int, float],
+    db: str,
+    memory: list[Growth],
+    paired: Paired | None = None,
 ) -> list[Verdict]:
     measured = sorted({c for _, c in results})
     default_c = check_concurrency(measured)
@@ -147,7 +157,7 @@ def check(
         if r.requests == 0:
             out.append(Verdict(t.label, "FAIL", f"c{c}: no request completed"))
             continue
-        frac = fraction(results, floor, t.op, c)  # type: ignore[arg-type]
+        frac = fraction(results, floor, t.op, c, paired)  # type: ignore[arg-type]
         if t.min_fraction is not None:
             facts.append(f"{frac:.3f} of floor" if frac is not None else "no floor")
             if frac is None or frac < t.min_fraction:
@@ -196,7 +206,9 @@ def conditions_note(db: str, workers: int, measured: list[int], quick: bool) -> 
     return "NOT the official conditions: " + "; ".join(differ) + ". Indicative only."
 
 
-def chart(path: Path, results: Results, floor: dict[int, float], title: str) -> None:
+def chart(
+    path: Path, results: Results, floor: dict[int, float], title: str, paired: Paired | None = None
+) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -207,7 +219,7 @@ def chart(path: Path, results: Results, floor: dict[int, float], title: str) -> 
     width = 0.8 / max(len(cs), 1)
     fig, ax = plt.subplots(figsize=(max(8, 1.1 * len(ops) + 2), 5))
     for k, c in enumerate(cs):
-        vals = [fraction(results, floor, op, c) or 0.0 for op in ops]
+        vals = [fraction(results, floor, op, c, paired) or 0.0 for op in ops]
         xs = [i + (k - (len(cs) - 1) / 2) * width for i in range(len(ops))]
         ax.bar(xs, vals, width, label=f"c{c}")
     for i, op in enumerate(ops):
@@ -228,12 +240,14 @@ def markdown(
     verdicts: list[Verdict],
     note: str,
     machine: list[tuple[str, str]],
-    floors: tuple[dict[int, float], dict[int, float]],
+    floors: dict[int, list[float]],
     memory_how: str,
     png: str,
 ) -> str:
-    before, after = floors
-    floor_rows = [[str(c), f"{before[c]:,.0f}", f"{after[c]:,.0f}"] for c in sorted(before)]
+    floor_rows = [
+        [str(c), str(len(runs)), *(f"{v:,.0f}" for v in (runs[0], runs[-1], min(runs), max(runs)))]
+        for c, runs in sorted(floors.items())
+    ]
     checks = [[v.status, v.label, v.detail] for v in verdicts]
     return (
         "\n\n".join(
@@ -244,11 +258,15 @@ def markdown(
                 "## Results\n\n"
                 "x floor = the operation's req/s over the floor's (a raw ASGI app served the "
                 "same way: uvicorn's options, connections handed out in turn) at the same "
-                "concurrency, mean of the floor runs before and after. "
+                "concurrency. The floor is measured again right after every operation's run, so "
+                "each fraction divides by the mean of the two floor runs on either side of it: "
+                "a shared machine's speed drifts by tens of percent within minutes, and a "
+                "reference taken minutes away would measure that drift. The floor rows show "
+                "the mean of all floor runs. "
                 "p50/p99 are wrk's latencies at saturation (closed loop).",
                 markdown_table(HEAD, rows),
                 "### Floor runs (req/s)",
-                markdown_table(["c", "before", "after"], floor_rows),
+                markdown_table(["c", "runs", "first", "last", "lowest", "highest"], floor_rows),
                 "## Targets",
                 markdown_table(["result", "target", "measured"], checks),
                 f"Memory windows: {memory_how}.",

@@ -4,7 +4,9 @@ Guarantees: nothing is downloaded (wrk must already be installed; the harness sa
 it is not); both servers are stopped on every exit path, Ctrl-C included; every operation gets
 a discarded warm-up run before any measured one, the data set is settled again after
 the warm-up (``dataset.settle``), and no run starts before the app is idle
-again; the floor is measured before and after the operations and its mean is the reference;
+again; the floor is measured before the operations and again right after each operation's run
+at the same concurrency, and each operation's reference is the mean of the floor runs on either
+side of it;
 results land in ``bench/results/`` as Markdown and PNG; the exit code is 0 only when no
 applicable target failed.
 """
@@ -64,8 +66,9 @@ class Runner:
         self.results: report.Results = {}
         self.token = ""
         self.sample = dataset.Sample()
-        self.before: dict[int, float] = {}
-        self.after: dict[int, float] = {}
+        self.floor_server: servers.Server | None = None
+        self.floors: dict[int, list[float]] = {}  # c -> every floor run's req/s, in order
+        self.paired: report.Paired = {}
         self.memory: list[tuple[float, dict[int, int]]] = []
         self.rates: dict[tuple[str, int], float] = {}
         self.hashing_peak_mib = 0.0
@@ -73,14 +76,20 @@ class Runner:
         self.written: set[str] = set()
         self.totals: dict[str, tuple[int, int]] = {}  # list op -> (TotalItems, records on page)
 
-    def floor(self, floor: servers.Server) -> dict[int, float]:
+    def floor(self, floor: servers.Server) -> None:
+        """The floor at every concurrency (warmed up first), before any operation."""
+        self.floor_server = floor
         data = ops.write_data(self.data / "floor.lua", ops.OPS["health"], "", [{"path": "/"}])
         wrk.run(self.exe, floor.url, data, max(self.a.cs), self.a.warmup)
-        out = {}
         for c in self.a.cs:
-            out[c] = wrk.run(self.exe, floor.url, data, c, self.a.duration).rps
-            log(f"floor c{c}: {out[c]:,.0f} req/s")
-        return out
+            log(f"floor c{c}: {self.floor_once(c):,.0f} req/s")
+
+    def floor_once(self, c: int) -> float:
+        assert self.floor_server is not None
+        data = self.data / "floor.lua"
+        rps = wrk.run(self.exe, self.floor_server.url, data, c, self.a.duration).rps
+        self.floors.setdefault(c, []).append(rps)
+        return rps
 
     def data_file(self, name: str) -> Path:
         """The op's Lua data file, written once per run (PUT bodies are read with GET once)."""
@@ -140,11 +149,16 @@ class Runner:
 
     def measure(self, name: str) -> None:
         for c in self.a.cs:
+            before = self.floors[c][-1]
             r = self.results[(name, c)] = self.load(name, c, self.a.duration)
+            after = self.floor_once(c)
+            ref = self.paired[(name, c)] = (before + after) / 2
             extra = report.notes(name, r)
             log(
                 f"{name} c{c}: {r.rps:,.0f} req/s, p50 {r.p50_ms:.2f} ms, p99 {r.p99_ms:.2f} ms, "
-                f"errors {r.errors}" + (f" ({extra})" if extra else "")
+                f"errors {r.errors}"
+                + (f" ({extra})" if extra else "")
+                + f"; floor around it {ref:,.0f} req/s ({r.rps / ref if ref else 0:.3f})"
             )
 
 
@@ -166,7 +180,7 @@ def serve_and_measure(a: argparse.Namespace, exe: str, url: str) -> Runner:
         if run.idle_cpu > BUSY:
             log(f"WARNING: {run.idle_cpu:.0%} of the CPUs are busy before the load starts")
         run.sample, run.token = sample, ops.get_token(app.url)
-        run.before = run.floor(floor)
+        run.floor(floor)
         chosen = [o for o in ORDER if o in a.op_names]
         log("warm-up: every operation once, discarded")
         for name in chosen:
@@ -192,7 +206,6 @@ def serve_and_measure(a: argparse.Namespace, exe: str, url: str) -> Runner:
             run.hashing_peak_mib /= 2**20
         else:
             run.memory = sampler.samples
-        run.after = run.floor(floor)
         return run
     finally:
         if sampler is not None:
@@ -224,13 +237,13 @@ def main(argv: list[str] | None = None) -> int:
     except (RuntimeError, OSError, subprocess.CalledProcessError) as err:
         log(f"failed: {err}\n(server logs: {LOGS.relative_to(dataset.ROOT)}/)")
         return 2
-    floor_rps = {c: (run.before[c] + run.after[c]) / 2 for c in a.cs}
+    floor_rps = {c: sum(runs) / len(runs) for c, runs in run.floors.items()}
     memory, how = servers.growth(run.memory)
     if run.hashing_peak_mib:
         peak = run.hashing_peak_mib
         how += f"; password grant excluded (peak RSS while hashing: {peak:.0f} MiB)"
-    verdicts = report.check(run.results, floor_rps, a.db, memory)
-    rows = report.table_rows(run.results, floor_rps)
+    verdicts = report.check(run.results, floor_rps, a.db, memory, run.paired)
+    rows = report.table_rows(run.results, floor_rps, run.paired)
     note = report.conditions_note(a.db, a.workers, a.cs, a.quick)
     if run.idle_cpu > BUSY:
         note += (
@@ -251,9 +264,10 @@ def main(argv: list[str] | None = None) -> int:
     md, png = RESULTS / f"{stem}.md", RESULTS / f"{stem}.png"
     machine = describe(run.sample, a, wrk.version(exe), run.totals)
     machine.append(("CPU busy before the load", f"{run.idle_cpu:.0%} (servers idle)"))
-    text = report.markdown(rows, verdicts, note, machine, (run.before, run.after), how, png.name)
+    text = report.markdown(rows, verdicts, note, machine, run.floors, how, png.name)
     md.write_text(text, encoding="utf-8")
-    report.chart(png, run.results, floor_rps, f"coworkbill vs floor: {a.db}, {a.workers}w")
+    title = f"coworkbill vs floor: {a.db}, {a.workers}w"
+    report.chart(png, run.results, floor_rps, title, run.paired)
     print(f"\nwrote {md.relative_to(dataset.ROOT)} and {png.relative_to(dataset.ROOT)}")
     return 1 if any(v.status == "FAIL" for v in verdicts) else 0
 

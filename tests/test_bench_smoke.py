@@ -200,3 +200,20 @@ def test_memory_growth_compares_first_and_last_tenth() -> None:
     assert verdict.status == "FAIL"
     assert report.memory_verdict([Growth(1, 100.0, 105.0, 4)]).status == "PASS"
     assert report.memory_verdict([Growth(1, 100.0, -1.0, 2)]).status == "FAIL"
+
+
+def test_an_operation_is_compared_with_the_floor_runs_around_it() -> None:
+    """A fraction uses the floor measured on either side of the operation's own run when the
+    run has it, not the floor's mean over a run whose machine drifted."""
+    slow = dataclasses.replace(wrk.parse(HEALTH_US), rps=1_500.0)
+    results = {("get_invoice", 16): slow, ("get_history", 16): slow}
+    floor_rps = {16: 12_000.0}  # the run's mean: 1,500 / 12,000 = 0.125
+    paired = {("get_invoice", 16): 9_000.0}  # the machine was slower while it ran
+    verdicts = {v.label: v for v in report.check(results, floor_rps, "postgresql", [], paired)}
+    invoice = verdicts["get one invoice >= 0.15 of floor, p99 <= 20 ms"]
+    assert (invoice.status, invoice.detail.split(", ")[1]) == ("PASS", "0.167 of floor")
+    history = verdicts["get one history >= 0.15 of floor, p99 <= 20 ms"]
+    assert (history.status, history.detail.split(", ")[1]) == ("FAIL", "0.125 of floor")
+    rows = {(r[0], r[1]): r[3] for r in report.table_rows(results, floor_rps, paired)}
+    assert rows[("get one invoice", "16")] == "0.167"
+    assert rows[("get one history entry", "16")] == "0.125"
