@@ -238,9 +238,13 @@ def sample(url: str, k: int = 1000) -> Sample:
                 s.counts[name] = int(total)
             s.invoice_ids = _ids(con, I.c.id, k)
             s.history_ids = _ids(con, H.c.id, k)
-            s.draft_ids = _ids(con, I.c.id, 100, editable)
+            # As many PUT targets as reads: wrk picks one at random per request, and with 100
+            # of them, 16 requests in flight hold about one pair on the same invoice at any
+            # time (16 * 15 / 2 / 100), and a fifth of the busy backends' samples were waits
+            # for another's row lock (Lock:transactionid): the harness's own contention.
+            s.draft_ids = _ids(con, I.c.id, k, editable)
             on_draft = L.join(I, I.c.id == L.c.coworker_invoice_id)
-            s.draft_line_ids = _ids(con, L.c.id, 100, editable, frm=on_draft)
+            s.draft_line_ids = _ids(con, L.c.id, k, editable, frm=on_draft)
             # The customer with the most invoices of the data set. Not counting the pay run's
             # own invoices: run after run they pile onto their template invoices' customers
             # (15,583 history entries for one after ~150,000 of them), which would make the
