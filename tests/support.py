@@ -77,7 +77,7 @@ def run_seed(client: TestClient, extra: int = 0) -> list[str]:
     from coworkbill.demo import seed
 
     db = client.app.state.db  # type: ignore[attr-defined]
-    return client.portal.call(seed, db, extra)  # type: ignore[union-attr, arg-type]
+    return client.portal.call(seed, db, extra)  # type: ignore[union-attr]
 
 
 def unique(prefix: str = "x") -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from bench import dataset
@@ -33,7 +34,7 @@ if os.environ.get("COWORKBILL_TEST_DATABASE_URL"):
             told: list[str] = []
             dataset.settle(url, told.append)
             with psycopg.connect(url) as con:
-                after = dict(con.execute(DENSITY).fetchall())
+                after: dict[str, Any] = dict(con.execute(DENSITY).fetchall())
         rebuilt = {line.split()[1].rstrip(":") for line in told}
         assert rebuilt & set(after) == loose  # of the invoice indexes, exactly the loose ones
         assert all(after[n] >= dataset.MIN_LEAF_DENSITY for n in loose), after

@@ -371,7 +371,7 @@ def test_the_api_carries_on_every_sequence(api: Api) -> None:
 
 def _schema(url: str) -> list[Any]:
     """Every index and constraint of the tables the loader fills, as the catalog states it."""
-    tables = sa.bindparam("tables", list(COLUMNS), expanding=True)
+    tables: Any = sa.bindparam("tables", list(COLUMNS), expanding=True)
     if PG_URL:
         sql = sa.text(
             "SELECT indexdef FROM pg_indexes WHERE tablename IN :tables UNION ALL "

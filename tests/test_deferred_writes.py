@@ -48,7 +48,7 @@ def test_deferred_statements_run_in_order_before_what_follows_and_never_after_a_
                     con.defer(sa.insert(T).values(n=9))
                     raise RuntimeError("undone")
             with pytest.raises(RuntimeError, match="inside a transaction"):
-                db.defer(sa.insert(T).values(n=8))  # type: ignore[union-attr]
+                db.defer(sa.insert(T).values(n=8))
             return seen_inside, [r[0] for r in await db.fetch(read)]
         finally:
             await db.close()

@@ -89,7 +89,7 @@ def data(client: TestClient, world: World) -> Data:
         refunded=True, refunded_on=utc("2024-05-02T23:59:59Z"),
     )  # fmt: skip
     d = Data(tag, [b1, b2], [c1, c2], [i1, i2, i3])
-    bodies = {
+    bodies: dict[str, tuple[int, str, str, dict[str, Any]]] = {
         "h1": (i1, f"Invoice sent {tag}", "Sent by e-mail to accounts",
                {"Notify": True, "SystemId": f"{tag}:crm-1"}),
         "h2": (i1, f"Payment error {tag}", "Card DECLINED by issuer", {"IsProblem": True}),

@@ -62,7 +62,7 @@ def call(client: TestClient, method: str, path: str, headers: dict[str, str]) ->
     url = path.replace("{ident}", str(MISSING))
     if path == "/api/token":
         return client.post(url, data={"grant_type": "none"})
-    body = [] if method in ("post", "put") else None
+    body: list[Any] | None = [] if method in ("post", "put") else None
     return client.request(method.upper(), url, json=body, headers=headers)
 
 

@@ -11,7 +11,8 @@ import pypdf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coworkbill.billing.pdf import file_name, render_invoice, render_many, safe_text
+from coworkbill.billing.pdf import file_name, render_invoice, render_many
+from coworkbill.billing.pdf_text import safe_text
 
 _ALPHABET = st.characters() | st.sampled_from("€—“”ŁëÑ日\n\t W")
 _FULLWIDTH = "".join(chr(ord(c) + 0xFEE0) for c in "Fullwidth")

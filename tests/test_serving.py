@@ -54,7 +54,7 @@ def _wait_until(ok: object, why: str, timeout: float = 30.0) -> None:
 
 def _children(proc: subprocess.Popen[bytes]) -> list[psutil.Process]:
     try:
-        return psutil.Process(proc.pid).children()
+        return list(psutil.Process(proc.pid).children())
     except psutil.Error:
         return []
 
