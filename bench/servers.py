@@ -54,7 +54,9 @@ class Server:
             return ""
 
 
-def _start(name: str, cmd: list[str], env: dict[str, str], port: int, logs: Path) -> Server:
+def start(name: str, cmd: list[str], env: dict[str, str], port: int, logs: Path) -> Server:
+    """Run ``cmd`` (a server that will listen on ``port``) from the project's root in its own
+    session, its output in ``logs/<name>.log``; ``wait_ready`` then ``stop`` it."""
     logs.mkdir(parents=True, exist_ok=True)
     log = logs / f"{name}.log"
     with log.open("wb") as out:
@@ -77,7 +79,7 @@ def start_app(url: str, db: str, workers: int, concurrency: int, logs: Path) -> 
     env["COWORKBILL_POOL_MAX"] = str(pool_max(db, workers, concurrency))
     env["COWORKBILL_POOL_MIN"] = "2"
     cmd = [*coworkbill_cmd(), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    return _start("app", [*cmd, "--workers", str(workers)], env, port, logs)
+    return start("app", [*cmd, "--workers", str(workers)], env, port, logs)
 
 
 def start_floor(workers: int, logs: Path) -> Server:
@@ -86,7 +88,7 @@ def start_floor(workers: int, logs: Path) -> Server:
     # workers the same dispatcher handing each an equal share of the connections.
     cmd = [sys.executable, "-m", "coworkbill.serving", "bench.floor:app", "--host", "127.0.0.1"]
     cmd += ["--port", str(port), "--workers", str(workers)]
-    return _start("floor", cmd, dict(os.environ), port, logs)
+    return start("floor", cmd, dict(os.environ), port, logs)
 
 
 def wait_ready(server: Server, path: str, timeout: float = 120.0) -> None:

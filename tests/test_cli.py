@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from bench.servers import free_port
+from bench import servers
 
 from coworkbill.demo import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.support import fresh_database
@@ -122,35 +122,17 @@ def test_demo_twice_adds_nothing_the_second_time(cli: Cli) -> None:
 
 
 @pytest.fixture()
-def server(cli: Cli) -> Iterator[str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [COWORKBILL, "serve", "--port", str(port)],
-        env={**cli.env, "COWORKBILL_AUTH_CACHE_SECONDS": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+def server(cli: Cli, tmp_path: Path) -> Iterator[str]:
+    port = servers.free_port()
+    env = {**cli.env, "COWORKBILL_AUTH_CACHE_SECONDS": "1"}
+    srv = servers.start(
+        "serve", [str(COWORKBILL), "serve", "--port", str(port)], env, port, tmp_path
     )
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert proc.poll() is None, proc.communicate()[1]
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the server did not answer /health in 30 s"
-            time.sleep(0.1)
-        yield base
+        servers.wait_ready(srv, "/health", timeout=30)
+        yield srv.url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        servers.stop(srv)
 
 
 def _token(base: str, email: str) -> str:

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from decimal import Decimal as D
 from pathlib import Path
@@ -17,7 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-from bench.servers import free_port
+from bench import servers
 
 from coworkbill import jsonio
 from tests.support import (
@@ -49,40 +47,19 @@ def server(
     """Base URLs of several real multi-worker server processes on the session database,
     separated by spaces (``fire`` spreads calls over them); all stopped afterwards."""
     env = {**os.environ, "COWORKBILL_DATABASE_URL": database_url, "COWORKBILL_POOL_MAX": "8"}
-    procs: list[tuple[subprocess.Popen[bytes], Path]] = []
-    bases = []
+    logs = tmp_path_factory.mktemp("servers")
+    started: list[servers.Server] = []
     try:
         for n in range(SERVERS):
-            port = free_port()
-            log_path = tmp_path_factory.mktemp(f"server{n}") / "server.log"
-            with log_path.open("wb") as log:
-                cmd = [str(COWORKBILL), "serve", "--port", str(port), "--workers", str(WORKERS)]
-                proc = subprocess.Popen(
-                    cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-                )
-            procs.append((proc, log_path))
-            bases.append(f"http://127.0.0.1:{port}")
-        for (proc, log_path), base in zip(procs, bases, strict=True):
-            deadline = time.monotonic() + 60
-            while True:
-                assert proc.poll() is None, log_path.read_text()
-                try:
-                    if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, "no start:\n" + log_path.read_text()
-                time.sleep(0.2)
-        yield " ".join(bases)
+            port = servers.free_port()
+            cmd = [str(COWORKBILL), "serve", "--port", str(port), "--workers", str(WORKERS)]
+            started.append(servers.start(f"server{n}", cmd, env, port, logs))
+        for srv in started:
+            servers.wait_ready(srv, "/health", timeout=60)
+        yield " ".join(srv.url for srv in started)
     finally:
-        for proc, _ in procs:
-            proc.terminate()
-        for proc, _ in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, 9)  # the group this fixture started (uvicorn's workers)
-                proc.wait(timeout=10)
+        for srv in started:
+            servers.stop(srv)
 
 
 @pytest.fixture(scope="module")

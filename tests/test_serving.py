@@ -3,51 +3,40 @@ worker gets its turn of the connections, a dead worker is replaced, and SIGTERM 
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import psutil
 import pytest
-from bench.servers import free_port
+from bench import servers
 
-ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 3
 
 
 @pytest.fixture()
-def server() -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    port = free_port()
+def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    port = servers.free_port()
     cmd = [sys.executable, "-m", "coworkbill.serving", "tests.asgi_pid:app"]
-    proc = subprocess.Popen([*cmd, "--port", str(port), "--workers", str(WORKERS)], cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
+    cmd += ["--port", str(port), "--workers", str(WORKERS)]
+    srv = servers.start("pid", cmd, dict(os.environ), port, tmp_path)
     try:
-        _wait_until(lambda: _answers(base), "the server did not answer in 30 s")
-        yield proc, base
+        servers.wait_ready(srv, "/", timeout=30)
+        yield srv.proc, srv.url
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        for p in _children(proc):
-            p.kill()
-        proc.wait()
+        servers.stop(srv)
 
 
-def _answers(base: str) -> bool:
-    try:
-        return httpx.get(base, timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
-def _wait_until(ok: object, why: str, timeout: float = 30.0) -> None:
+def _wait_until(ok: Callable[[], bool], why: str, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
-    while not ok():  # type: ignore[operator]
+    while not ok():
         assert time.monotonic() < deadline, why
         time.sleep(0.1)
 
