@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from coworkbill.db.database import Executor, among, statement
+from coworkbill.engine import batch
 from coworkbill.engine.context import Ctx, Principal
 from coworkbill.engine.errors import NotFound
 from coworkbill.engine.resource import Resource
@@ -40,6 +41,18 @@ async def fetch_row(ex: Executor, res: Resource, ident: int) -> tuple[Any, ...] 
     return await ex.fetchrow(_one_stmt(res), {"id": ident})
 
 
+def _coalesced(db: Executor, res: Resource) -> batch.Coalescer:
+    """Concurrent get-ones of ``res`` as one statement (``engine/batch.py``)."""
+
+    async def fetch(ids: list[int]) -> dict[int, tuple[Any, ...]]:
+        if len(ids) == 1:
+            row = await fetch_row(db, res, ids[0])
+            return {} if row is None else {ids[0]: row}
+        return await rows_by_id(db, res, ids)
+
+    return batch.coalescer(db, res.name, fetch)
+
+
 def visible(res: Resource, row: tuple[Any, ...], who: Principal) -> bool:
     if res.business_index < 0:
         return True
@@ -47,8 +60,11 @@ def visible(res: Resource, row: tuple[Any, ...], who: Principal) -> bool:
 
 
 async def get_one(ctx: Ctx, res: Resource, ident: int, ex: Executor | None = None) -> Record:
+    if ex is None and getattr(ctx.db, "coalesces_reads", False):
+        row = await _coalesced(ctx.db, res).get(ident)
+    else:
+        row = await fetch_row(ex or ctx.db, res, ident)
     ex = ex or ctx.db
-    row = await fetch_row(ex, res, ident)
     if row is None or not visible(res, row, ctx.principal):
         raise NotFound(res.name, ident)
     return (await serialized(ex, res, [row]))[0]
