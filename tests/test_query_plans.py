@@ -23,9 +23,9 @@ from coworkbill.db.migrate import sync_engine, upgrade
 from coworkbill.engine.context import SYSTEM, Ctx
 from coworkbill.engine.fields import Field, Kind, Match
 from coworkbill.engine.filters import parse_list_query
-from coworkbill.engine.query import get_one
+from coworkbill.engine.query import get_many, get_one
 from coworkbill.engine.resource import Resource
-from coworkbill.engine.search import SMALL_RESULT, Search
+from coworkbill.engine.search import SMALL_RESULT, Search, list_page
 from coworkbill.timeutil import now_utc
 from tests.support import fresh_database
 
@@ -240,3 +240,49 @@ def test_the_readme_lists_every_indexed_filter() -> None:
         if f.indexed and f.filters and f"{r.name}_{f.filters[0]}" not in readme
     ]
     assert missing == []
+
+
+async def _plan_counts(db: Any, marker: str) -> list[tuple[int, int]]:
+    """(generic, custom) plan counts of the connection's prepared statements holding
+    ``marker`` (the database lends its one connection to every statement here)."""
+    sql = sa.text(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+        " WHERE strpos(statement, :marker) > 0"
+    )
+    return [(int(r[0]), int(r[1])) for r in await db.fetch(sql, {"marker": marker})]
+
+
+RUNS = 9  # PostgreSQL tries custom plans for a statement's first five executions
+
+
+@pytest.mark.skipif(ON_SQLITE, reason="PostgreSQL's plan cache; SQLite has no generic plans")
+def test_contains_searches_and_reads_by_ids_are_planned_once(url: str) -> None:
+    """A statement whose plan can see its values (a "contains" pattern, an array of ids) is
+    planned again on every execution when the plan for those values looks cheaper than the
+    generic one, as both did here; planning cost more than running them. Their values are
+    read through one-row sub-selects (``engine/filters.py``, ``db.statements.among``), so
+    after the five trial runs every execution reuses the generic plan."""
+    res = REGISTRY["CoworkerInvoiceHistory"]
+    invoices = REGISTRY["CoworkerInvoice"]
+    key = "CoworkerInvoiceHistory_CoworkerInvoice_Coworker_FullName"
+
+    async def check() -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        db = make_database(url, 1, 1)
+        await db.connect()
+        try:
+            ctx = Ctx(db, REGISTRY, SYSTEM, now_utc())
+            for n in range(RUNS):  # another value each time: the plan must not depend on it
+                name = f"Customer {1000 + n} Q"
+                q = await parse_list_query(res, {key.lower(): (key, name)}, _no_zones)
+                page = await list_page(ctx, res, q)
+                assert page["TotalItems"] > 0
+                ids = [4000 + 7 * n, 4001 + 7 * n]
+                assert len(await get_many(ctx, invoices, ids)) == 2
+            return await _plan_counts(db, "ILIKE"), await _plan_counts(db, "= ANY (")
+        finally:
+            await db.close()
+
+    for counts in asyncio.run(check()):
+        assert counts, "no such prepared statement ran"
+        assert all(custom <= 5 for _, custom in counts), counts
+        assert any(generic >= RUNS - 5 for generic, _ in counts), counts

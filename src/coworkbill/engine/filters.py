@@ -183,7 +183,12 @@ def _condition(res: Resource, spec: FilterSpec, text: str, zones: list[str | Non
         return sa.or_(*parts) if parts else sa.false()
     elif f.match is Match.CONTAINS:
         pattern = "%" + _LIKE_ESCAPE.sub(r"\\\1", text) + "%"
-        return expr.ilike(pattern, escape="\\")
+        # Through a one-row sub-select, which no plan can see into: PostgreSQL then reuses
+        # the prepared statement's plan (the trigram index either way). Seeing the pattern, it
+        # found its own plan cheaper every time and planned the list again on every request:
+        # 0.34 ms of the 1.7 ms a list by customer name cost the server.
+        hidden = sa.select(sa.literal(pattern, sa.String)).scalar_subquery()
+        return expr.ilike(hidden, escape="\\")
     else:
         return sa.func.lower(expr) == text.lower()
     if mode == "from":
