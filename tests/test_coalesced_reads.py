@@ -79,7 +79,6 @@ def test_reads_arriving_while_statements_run_go_together(monkeypatch: pytest.Mon
         await asyncio.sleep(0.01)  # the first statement is running, held at the gate
         later = [asyncio.ensure_future(c.get(i)) for i in (2, 3)]
         await asyncio.sleep(0.01)
-        await asyncio.sleep(0)
         later.append(asyncio.ensure_future(c.get(4)))
         await asyncio.sleep(0.01)
         assert fetch.calls == [[1]]  # nothing more is sent while one runs
@@ -117,7 +116,9 @@ def test_batches_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert asyncio.run(go()) == [[0, 1, 2], [3, 4, 5], [6]]
 
 
-def test_concurrent_get_ones_answer_as_sequential_ones(client: TestClient, api: Api) -> None:
+def test_concurrent_get_ones_answer_as_sequential_ones(
+    client: TestClient, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
     a, b = api.business(), api.business()
     mine = [api.invoice(a, api.coworker(a)) for _ in range(4)]
     theirs = api.invoice(b, api.coworker(b))
@@ -127,8 +128,7 @@ def test_concurrent_get_ones_answer_as_sequential_ones(client: TestClient, api: 
     calls = [(auth, i) for i in ids for auth in (api.auth, scoped)]
     one_by_one = [client.get(f"{INV}/{i}", headers=auth) for auth, i in calls]
     db: Any = client.app.state.db  # type: ignore[attr-defined]
-    coalesces = db.__dict__.get("coalesces_reads")
-    db.coalesces_reads = True  # as PostgreSQL does; SQLite does not need it
+    monkeypatch.setattr(db, "coalesces_reads", True)  # PostgreSQL's own setting; not SQLite's
     before = counts(db)
 
     async def together() -> list[httpx.Response]:
@@ -138,13 +138,7 @@ def test_concurrent_get_ones_answer_as_sequential_ones(client: TestClient, api: 
                 *(http.get(f"{INV}/{i}", headers=auth) for auth, i in calls)
             )
 
-    try:
-        at_once = client.portal.call(together)  # type: ignore[union-attr]
-    finally:
-        if coalesces is None:
-            del db.coalesces_reads
-        else:
-            db.coalesces_reads = coalesces
+    at_once = client.portal.call(together)  # type: ignore[union-attr]
     assert [r.status_code for r in at_once] == [r.status_code for r in one_by_one]
     assert [r.json() for r in at_once] == [r.json() for r in one_by_one]
     statuses = {

@@ -173,6 +173,9 @@ class _Base:
     _cache: dict[Any, Compiled]
     _shapes: dict[Any, Compiled]
     _deferred: list[tuple[str, list[Any]]] | None = None  # a transaction's, else None
+    # Whether concurrent reads by id should go together as one statement (engine/batch.py):
+    # worth it where every statement crosses a socket, not where it runs inline.
+    coalesces_reads = False
 
     def __init__(self, owner: _Base, con: Any) -> None:
         """A transaction's executor on driver connection ``con``, sharing ``owner``'s

@@ -152,9 +152,7 @@ class _PerStatement:
 
 
 class PgDatabase(PgConn):
-    # Every statement crosses a socket and starts an executor in the server: concurrent reads
-    # by id go together as one (engine/batch.py).
-    coalesces_reads = True
+    coalesces_reads = True  # every statement crosses a socket and starts a server executor
 
     def __init__(self, dsn: str, min_size: int, max_size: int) -> None:
         self.dialect = pg_asyncpg.dialect()  # type: ignore[no-untyped-call]

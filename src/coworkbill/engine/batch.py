@@ -39,7 +39,7 @@ class Coalescer:
         self._in_flight = 0
         self._scheduled = False
         self._tasks: set[asyncio.Task[None]] = set()  # held: the loop keeps only weak ones
-        self.reads = self.statements = 0  # served so far (what the tests and a profile read)
+        self.reads = self.statements = 0  # served so far (the tests read them)
 
     async def get(self, ident: int) -> Row | None:
         loop = asyncio.get_running_loop()
@@ -103,12 +103,3 @@ def coalescers(db: Any) -> dict[str, Coalescer]:
     if per_db is None:
         per_db = _coalescers[db] = {}
     return per_db
-
-
-def coalescer(db: Any, name: str, fetch: Fetch) -> Coalescer:
-    """The coalescer of resource ``name`` on database ``db`` (made with ``fetch`` at first)."""
-    per_db = coalescers(db)
-    c = per_db.get(name)
-    if c is None:
-        c = per_db[name] = Coalescer(fetch)
-    return c

@@ -43,14 +43,18 @@ async def fetch_row(ex: Executor, res: Resource, ident: int) -> tuple[Any, ...] 
 
 def _coalesced(db: Executor, res: Resource) -> batch.Coalescer:
     """Concurrent get-ones of ``res`` as one statement (``engine/batch.py``)."""
+    per_db = batch.coalescers(db)
+    c = per_db.get(res.name)
+    if c is None:
 
-    async def fetch(ids: list[int]) -> dict[int, tuple[Any, ...]]:
-        if len(ids) == 1:
-            row = await fetch_row(db, res, ids[0])
-            return {} if row is None else {ids[0]: row}
-        return await rows_by_id(db, res, ids)
+        async def fetch(ids: list[int]) -> dict[int, tuple[Any, ...]]:
+            if len(ids) == 1:
+                row = await fetch_row(db, res, ids[0])
+                return {} if row is None else {ids[0]: row}
+            return await rows_by_id(db, res, ids)
 
-    return batch.coalescer(db, res.name, fetch)
+        c = per_db[res.name] = batch.Coalescer(fetch)
+    return c
 
 
 def visible(res: Resource, row: tuple[Any, ...], who: Principal) -> bool:
@@ -60,7 +64,7 @@ def visible(res: Resource, row: tuple[Any, ...], who: Principal) -> bool:
 
 
 async def get_one(ctx: Ctx, res: Resource, ident: int, ex: Executor | None = None) -> Record:
-    if ex is None and getattr(ctx.db, "coalesces_reads", False):
+    if ex is None and ctx.db.coalesces_reads:
         row = await _coalesced(ctx.db, res).get(ident)
     else:
         row = await fetch_row(ex or ctx.db, res, ident)
